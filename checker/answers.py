@@ -1,0 +1,93 @@
+"""From answer text to the value a question's claim is built from, per kind."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from checker.errors import AnswerError
+from checker.namespace import Namespace
+from checker.questions import AnswerKind, Question
+from checker.textparse import normalise, parse_text
+
+# "=" that is not part of ==, <=, >= or != separates the steps of a chain.
+_CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any
+    shown: str  # how the answer was interpreted, in the question's notation
+
+
+def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
+    if latex:
+        from checker.latex import latex_to_text  # the LaTeX front end loads only when used
+
+        text = latex_to_text(text, question.namespace, chain=question.kind is AnswerKind.CHAIN)
+    kind = question.kind
+    if kind is AnswerKind.WORD:
+        return _word(text, question.namespace)
+    if kind is AnswerKind.INTEGER:
+        value = parse_text(text, Namespace(functions=frozenset()))
+        if not value.is_Integer:
+            raise AnswerError(f"expected a whole number, got `{sp.sstr(value)}`")
+        return Parsed(value, sp.sstr(value))
+    if kind is AnswerKind.LIST:
+        value = parse_text(text, Namespace(functions=frozenset()))
+        if not isinstance(value, sp.Tuple) or not all(v.is_Rational for v in value):
+            raise AnswerError(f"expected a list of numbers such as [1, 2, 3], got `{text.strip()}`")
+        return Parsed(tuple(value), "[" + ", ".join(sp.sstr(v) for v in value) + "]")
+    if kind is AnswerKind.PARTS:
+        return _parts(text, question)
+    if kind is AnswerKind.CHAIN:
+        steps = [s for s in _CHAIN_SEPARATOR.split(normalise(text))]
+        if any(not s.strip() for s in steps):
+            raise AnswerError("a chain is `step = step = ...` with no empty step")
+        values = tuple(parse_text(s, question.namespace) for s in steps)
+        return Parsed(values, " = ".join(sp.sstr(v) for v in values))
+    value = parse_text(text, question.namespace)
+    if isinstance(value, sp.Tuple):
+        raise AnswerError("expected one expression, not a list")
+    if isinstance(value, sp.logic.boolalg.Boolean):
+        raise AnswerError("expected an expression, not a condition")
+    return Parsed(value, sp.sstr(value))
+
+
+def _word(text: str, namespace: Namespace) -> Parsed:
+    wanted = _squash(normalise(text))
+    for word in namespace.words:
+        if _squash(word) == wanted:
+            return Parsed(word, word)
+    raise AnswerError(
+        f"`{text.strip()}` is not one of the accepted answers: {', '.join(namespace.words)}"
+    )
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+def _parts(text: str, question: Question) -> Parsed:
+    found: dict[str, sp.Basic] = {}
+    for chunk in re.split(r"[;\n]", normalise(text)):
+        if not chunk.strip():
+            continue
+        name, sep, expr = chunk.partition("=")
+        name = name.strip()
+        if not sep or name not in question.parts:
+            raise AnswerError(
+                f"each part is `name = expression` with name one of {', '.join(question.parts)}; "
+                f"got `{chunk.strip()}`"
+            )
+        if name in found:
+            raise AnswerError(f"part `{name}` given twice")
+        found[name] = parse_text(expr, question.namespace)
+    missing = [p for p in question.parts if p not in found]
+    if missing:
+        raise AnswerError(f"missing part{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+    shown = "; ".join(f"{p} = {sp.sstr(found[p])}" for p in question.parts)
+    return Parsed(found, shown)

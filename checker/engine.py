@@ -1,0 +1,144 @@
+"""Deciding a claim: strategies cheapest first, conjunctions and chains combined.
+
+A symbolic proof is confirmed numerically at a few points (a second witness); a
+disagreement there is reported as an internal inconsistency, never a pass.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from checker.claims import AllOf, Chain, Claim, Decided, Equal, Proportional, Step
+from checker.sampling import evaluate, points
+from checker.strategies import STRATEGIES, agree_at_points, find_counterexample
+from checker.verdict import Counterexample, Outcome, Status, StepResult, worst
+
+CONFIRM_POINTS = 3
+
+
+def decide(claim: Claim) -> Outcome:
+    if isinstance(claim, Equal):
+        return decide_equal(claim)
+    if isinstance(claim, Proportional):
+        return decide_proportional(claim)
+    if isinstance(claim, Chain):
+        return decide_chain(claim)
+    if isinstance(claim, AllOf):
+        return decide_all(claim)
+    if isinstance(claim, Decided):
+        return claim.decide()
+    raise TypeError(f"not a claim: {claim!r}")
+
+
+def decide_equal(claim: Equal) -> Outcome:
+    for strategy in STRATEGIES:
+        outcome = strategy(claim)
+        if outcome is None:
+            continue
+        if outcome.status is Status.VERIFIED:
+            contradiction = find_counterexample(claim.answer, claim.truth, claim, CONFIRM_POINTS)
+            if contradiction is not None:
+                return Outcome(
+                    Status.UNDECIDED,
+                    outcome.method,
+                    reason="internal inconsistency: a symbolic proof was contradicted "
+                    f"numerically ({contradiction.describe()}); please report this",
+                )
+        return outcome
+    agreed = agree_at_points(claim.answer, claim.truth, claim, 8)
+    return Outcome(
+        Status.UNDECIDED,
+        f"numeric agreement at {agreed} exact points, no symbolic proof",
+        reason="no proof and no counterexample within the limits",
+    )
+
+
+def decide_proportional(claim: Proportional) -> Outcome:
+    """answer = c * truth with one constant c > 0: c is read off at a point where
+    the truth is nonzero, then `answer = c * truth` is an ordinary Equal claim."""
+    equal = Equal(claim.answer, claim.truth, claim.domains, claim.where)
+    for point in points((claim.answer, claim.truth), claim.domains, 12):
+        a, t = evaluate(claim.answer, point), evaluate(claim.truth, point)
+        if a.exact is None or t.exact is None or t.exact == 0:
+            continue
+        factor = a.exact / t.exact
+        if factor <= 0:
+            show = {sp.sstr(k): sp.sstr(v) for k, v in point.items()}
+            return Outcome(
+                Status.REFUTED,
+                "counterexample (exact arithmetic)",
+                Counterexample(
+                    tuple(show.items()), a.show(), t.show(), claim.where,
+                    f"ratio {sp.sstr(factor)} is not a positive constant",
+                ),
+            )
+        scaled = Equal(claim.answer, factor * claim.truth, claim.domains, claim.where)
+        outcome = decide_equal(scaled)
+        method = f"{outcome.method}; constant factor {sp.sstr(factor)}"
+        if outcome.status is Status.REFUTED and outcome.counterexample is not None:
+            c = outcome.counterexample
+            note = f"the ratio to the truth is not constant: {sp.sstr(factor)} elsewhere"
+            truth_here = evaluate(claim.truth, _point_of(c, point))
+            return Outcome(
+                Status.REFUTED, method,
+                Counterexample(c.assignment, c.answer, truth_here.show(), c.where, note),
+            )
+        return Outcome(outcome.status, method, reason=outcome.reason)
+    outcome = decide_equal(equal)
+    if outcome.status is Status.VERIFIED:
+        return Outcome(Status.VERIFIED, f"{outcome.method}; constant factor 1")
+    return Outcome(
+        Status.UNDECIDED, "no exact point to read the constant factor from",
+        reason="could not determine the constant factor",
+    )
+
+
+def _point_of(c: Counterexample, template: dict[sp.Basic, sp.Expr]) -> dict[sp.Basic, sp.Expr]:
+    by_name = dict(c.assignment)
+    return {k: sp.Rational(by_name[sp.sstr(k)]) for k in template if sp.sstr(k) in by_name}
+
+
+def decide_chain(claim: Chain) -> Outcome:
+    results = [StepResult(claim.steps[0].text, Status.VERIFIED, "start")]
+    first_bad: StepResult | None = None
+    for before, after in zip(claim.steps, claim.steps[1:], strict=False):
+        outcome = decide_equal(Equal(after.expr, before.expr, claim.domains, _where(claim, after)))
+        result = StepResult(after.text, outcome.status, outcome.method, outcome.counterexample)
+        results.append(result)
+        if first_bad is None and outcome.status is not Status.VERIFIED:
+            first_bad = result
+    status = worst([r.status for r in results])
+    if first_bad is None:
+        return Outcome(Status.VERIFIED, f"chain of {len(results)} steps, each step proved",
+                       steps=tuple(results))
+    return Outcome(
+        status,
+        f"chain: step '{first_bad.text}' {first_bad.status.value}",
+        first_bad.counterexample,
+        reason="" if status is Status.REFUTED else f"step '{first_bad.text}' undecided",
+        steps=tuple(results),
+    )
+
+
+def _where(claim: Chain, step: Step) -> str:
+    return f"{claim.where}, step '{step.text}'" if claim.where else f"step '{step.text}'"
+
+
+def decide_all(claim: AllOf) -> Outcome:
+    outcomes = [decide(part) for part in claim.parts]
+    statuses = [o.status for o in outcomes]
+    status = worst(statuses)
+    if status is Status.VERIFIED:
+        methods = sorted({o.method for o in outcomes})
+        return Outcome(Status.VERIFIED, f"{claim.shows} ({'; '.join(methods)})",
+                       steps=_flatten_steps(outcomes))
+    bad = next(o for o in outcomes if o.status is status)
+    return Outcome(status, f"{claim.shows}: {bad.method}", bad.counterexample, bad.reason,
+                   steps=bad.steps)
+
+
+def _flatten_steps(outcomes: list[Outcome]) -> tuple[StepResult, ...]:
+    for o in outcomes:
+        if o.steps:
+            return o.steps
+    return ()

@@ -1,0 +1,361 @@
+"""The plain-text answer language: Python-like syntax, parsed safely.
+
+The text is parsed by `ast.parse` (which builds a tree and runs nothing) and the
+tree is walked with a whitelist that builds SymPy objects directly. Nothing here
+ever calls eval, exec, sympify or parse_expr on the person's text, and no string
+ever reaches a SymPy constructor (SymPy would sympify it, which evaluates code).
+"""
+
+from __future__ import annotations
+
+import ast
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.matrices.expressions.diagonal import DiagMatrix
+
+from checker.errors import AnswerError
+from checker.functions import sigmoid
+from checker.namespace import MatrixName, Namespace, Variable, Vector
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Static caps checked before anything is built (each names itself in its error)."""
+
+    max_length: int = 2000
+    max_depth: int = 60
+    max_digits: int = 60
+    max_exponent: int = 100
+    max_result_digits: int = 5000
+
+
+DEFAULT_LIMITS = Limits()
+
+_BINARY: Mapping[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+_COMPARE: Mapping[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
+    ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne,
+}
+_UNARY_FUNCTIONS: Mapping[str, Callable[[sp.Basic], sp.Basic]] = {
+    "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sigmoid": sigmoid,
+    "tanh": sp.tanh, "erf": sp.erf, "abs": sp.Abs,
+}
+_VARIADIC_FUNCTIONS: Mapping[str, Callable[..., sp.Basic]] = {
+    "max": sp.Max, "Max": sp.Max, "min": sp.Min, "Min": sp.Min,
+}
+
+
+def normalise(text: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """NFKC first, then validate: fullwidth letters must not slip past the checks."""
+    if len(text) > limits.max_length:
+        raise AnswerError(
+            f"answer too long: {len(text)} characters (limit {limits.max_length})"
+        )
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2212", "-").replace("\u00d7", "*").replace("\u22c5", "*")
+    for position, char in enumerate(text):
+        if not (char.isascii() and (char.isprintable() or char in " \t\n")):
+            raise AnswerError(
+                f"character {char!r} at position {position + 1} is not part of the answer "
+                "language (only ASCII after Unicode normalisation)"
+            )
+    if not text.strip():
+        raise AnswerError("empty answer")
+    return text.replace("^", "**")
+
+
+def parse_text(
+    text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
+) -> sp.Basic:
+    """Parse one answer in the plain-text language into a SymPy object."""
+    source = normalise(text, limits)
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        where = f" at column {exc.offset}" if exc.offset else ""
+        raise AnswerError(f"syntax error{where}: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise AnswerError(f"answer nested too deeply (limit {limits.max_depth})") from None
+    _check_depth(tree, limits.max_depth)
+    return _Builder(namespace, limits).build(tree.body)
+
+
+def _check_depth(tree: ast.AST, limit: int) -> None:
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise AnswerError(f"answer nested too deeply (limit {limit} levels)")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _describe(node: ast.AST) -> str:
+    return ast.unparse(node) if isinstance(node, ast.expr) else type(node).__name__
+
+
+class _Builder:
+    def __init__(self, namespace: Namespace, limits: Limits) -> None:
+        self.namespace = namespace
+        self.limits = limits
+        self.bound: dict[str, sp.Symbol] = {}
+
+    def allowed(self) -> str:
+        names = ", ".join(self.namespace.names()) or "none"
+        functions = ", ".join(sorted(self.namespace.functions)) or "none"
+        return f"names: {names}; functions: {functions}"
+
+    def build(self, node: ast.AST) -> sp.Basic:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise AnswerError(
+                f"{_construct_name(node)} `{_describe(node)}` is not part of the answer language"
+            )
+        result: sp.Basic = method(node)
+        return result
+
+    # literals and names -------------------------------------------------
+    def _Constant(self, node: ast.Constant) -> sp.Basic:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise AnswerError(
+                f"the literal `{_describe(node)}` is not allowed: only numbers are"
+            )
+        text = ast.unparse(node)
+        digits = sum(ch.isdigit() for ch in text)
+        if digits > self.limits.max_digits:
+            raise AnswerError(
+                f"number with {digits} digits is too long (limit {self.limits.max_digits} digits)"
+            )
+        if isinstance(value, float):
+            if not (value == value and abs(value) < 1e300):
+                raise AnswerError(f"number `{text}` is out of range")
+            # The repr of a float from a short decimal literal is that literal:
+            # 0.5 stays exactly 1/2, never a binary approximation.
+            return sp.Rational(repr(value)) if "e" not in repr(value) else sp.Rational(value)
+        return sp.Integer(value)
+
+    def _Name(self, node: ast.Name) -> sp.Basic:
+        if node.id in self.bound:
+            return self.bound[node.id]
+        item = self.namespace.lookup(node.id)
+        if isinstance(item, Variable):
+            return item.symbol
+        if isinstance(item, MatrixName):
+            return item.symbol
+        if isinstance(item, Vector):
+            raise AnswerError(f"`{node.id}` is indexed: write {node.id}[...]")
+        if node.id in self.namespace.functions:
+            raise AnswerError(f"`{node.id}` is a function: call it, e.g. {node.id}(...)")
+        raise AnswerError(f"unknown name `{node.id}`; this question allows {self.allowed()}")
+
+    # arithmetic -----------------------------------------------------------
+    def _BinOp(self, node: ast.BinOp) -> sp.Basic:
+        if isinstance(node.op, ast.Pow):
+            return self._power(node)
+        if isinstance(node.op, ast.BitAnd | ast.BitOr):
+            left, right = self._condition(node.left), self._condition(node.right)
+            return sp.And(left, right) if isinstance(node.op, ast.BitAnd) else sp.Or(left, right)
+        operation = _BINARY.get(type(node.op))
+        if operation is None:
+            raise AnswerError(f"operator in `{_describe(node)}` is not part of the answer language")
+        left, right = self.build(node.left), self.build(node.right)
+        if isinstance(node.op, ast.Mult) and _is_matrix(left) and _is_matrix(right):
+            return sp.MatMul(left, right)
+        if isinstance(node.op, ast.Div) and right.is_zero:
+            raise AnswerError(f"division by zero in `{_describe(node)}`")
+        return operation(left, right)
+
+    def _power(self, node: ast.BinOp) -> sp.Basic:
+        base, exponent = self.build(node.left), self.build(node.right)
+        if exponent.is_number:
+            if not exponent.is_Rational:
+                raise AnswerError(f"exponent in `{_describe(node)}` must be a rational number")
+            cap = self.limits.max_exponent
+            if abs(exponent.p) > cap or exponent.q > cap:
+                raise AnswerError(
+                    f"exponent {exponent} in `{_describe(node)}` is too large (limit {cap})"
+                )
+            if base.is_zero and exponent.is_negative:
+                raise AnswerError(f"division by zero in `{_describe(node)}`")
+            if base.is_Rational and _digits(base) * abs(exponent) > self.limits.max_result_digits:
+                raise AnswerError(
+                    f"`{_describe(node)}` is too large a number "
+                    f"(limit {self.limits.max_result_digits} digits)"
+                )
+        elif base.is_number and base.is_Rational and abs(base) > 1:
+            # A symbolic exponent on a numeric base can explode when evaluated.
+            raise AnswerError(f"`{_describe(node)}`: a number raised to a symbol is not allowed")
+        return sp.Pow(base, exponent)
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> sp.Basic:
+        if isinstance(node.op, ast.USub):
+            return -self.build(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return self.build(node.operand)
+        if isinstance(node.op, ast.Not):
+            return sp.Not(self._condition(node.operand))
+        raise AnswerError(f"operator in `{_describe(node)}` is not part of the answer language")
+
+    # conditions -----------------------------------------------------------
+    def _condition(self, node: ast.AST) -> sp.Basic:
+        if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+            return sp.true if node.value else sp.false
+        result = self.build(node)
+        if not isinstance(result, sp.logic.boolalg.Boolean):
+            raise AnswerError(f"`{_describe(node)}` is not a condition")  # type: ignore[arg-type]
+        return result
+
+    def _Compare(self, node: ast.Compare) -> sp.Basic:
+        terms = [self.build(node.left)] + [self.build(c) for c in node.comparators]
+        parts = []
+        for op, left, right in zip(node.ops, terms, terms[1:], strict=False):
+            relation = _COMPARE.get(type(op))
+            if relation is None:
+                raise AnswerError(f"comparison in `{_describe(node)}` is not part of the language")
+            parts.append(relation(left, right))
+        return sp.And(*parts)
+
+    def _BoolOp(self, node: ast.BoolOp) -> sp.Basic:
+        values = [self._condition(v) for v in node.values]
+        return sp.And(*values) if isinstance(node.op, ast.And) else sp.Or(*values)
+
+    def _IfExp(self, node: ast.IfExp) -> sp.Basic:
+        return sp.Piecewise(
+            (self.build(node.body), self._condition(node.test)), (self.build(node.orelse), True)
+        )
+
+    # structure ------------------------------------------------------------
+    def _List(self, node: ast.List) -> sp.Basic:
+        if not node.elts:
+            raise AnswerError("empty list")
+        return sp.Tuple(*(self.build(e) for e in node.elts))
+
+    def _Subscript(self, node: ast.Subscript) -> sp.Basic:
+        if not isinstance(node.value, ast.Name):
+            raise AnswerError(f"only a declared vector can be indexed, not `{_describe(node.value)}`")
+        item = self.namespace.lookup(node.value.id)
+        if not isinstance(item, Vector):
+            raise AnswerError(
+                f"`{node.value.id}` cannot be indexed; this question allows {self.allowed()}"
+            )
+        index_nodes = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if any(isinstance(n, ast.Slice | ast.Starred) for n in index_nodes):
+            raise AnswerError(f"slices are not part of the answer language: `{_describe(node)}`")
+        if len(index_nodes) != item.rank:
+            raise AnswerError(
+                f"`{item.name}` takes {item.rank} ind{'ex' if item.rank == 1 else 'ices'}, "
+                f"got {len(index_nodes)} in `{_describe(node)}`"
+            )
+        indices = [self.build(n) for n in index_nodes]
+        for index, index_node in zip(indices, index_nodes, strict=True):
+            if index.is_number and not index.is_Integer:
+                raise AnswerError(f"index `{_describe(index_node)}` must be an integer")
+        return sp.Indexed(item.base, *indices)
+
+    def _Attribute(self, node: ast.Attribute) -> sp.Basic:
+        if node.attr == "T" and isinstance(node.value, ast.Name):
+            item = self.namespace.lookup(node.value.id)
+            if isinstance(item, MatrixName):
+                return item.symbol.T
+        raise AnswerError(
+            f"attribute `{_describe(node)}` is not allowed: `.T` on a declared matrix or vector "
+            "is the only attribute of the answer language"
+        )
+
+    def _Call(self, node: ast.Call) -> sp.Basic:
+        if not isinstance(node.func, ast.Name):
+            raise AnswerError(f"only the language's functions can be called, not `{_describe(node.func)}`")
+        name = node.func.id
+        if name not in self.namespace.functions:
+            raise AnswerError(f"unknown function `{name}`; this question allows {self.allowed()}")
+        if node.keywords:
+            raise AnswerError(f"keyword arguments are not allowed in `{_describe(node)}`")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise AnswerError(f"starred arguments are not allowed in `{_describe(node)}`")
+        if name in _UNARY_FUNCTIONS:
+            self._arity(node, 1)
+            argument = self.build(node.args[0])
+            if name == "log" and argument.is_zero:
+                raise AnswerError(f"log of zero in `{_describe(node)}`")
+            return _UNARY_FUNCTIONS[name](argument)
+        if name in _VARIADIC_FUNCTIONS:
+            if len(node.args) < 2:
+                raise AnswerError(f"`{name}` takes at least 2 arguments in `{_describe(node)}`")
+            return _VARIADIC_FUNCTIONS[name](*(self.build(a) for a in node.args))
+        if name == "Sum":
+            return self._sum(node)
+        if name == "Piecewise":
+            return self._piecewise(node)
+        self._arity(node, 1)
+        argument = self.build(node.args[0])
+        if not _is_matrix(argument):
+            raise AnswerError(f"`{name}` takes a declared vector or matrix in `{_describe(node)}`")
+        if name == "diag":
+            return DiagMatrix(argument)
+        return sp.Transpose(argument)
+
+    def _arity(self, node: ast.Call, count: int) -> None:
+        if len(node.args) != count:
+            raise AnswerError(
+                f"`{_describe(node.func)}` takes {count} argument{'s' if count != 1 else ''}, "
+                f"got {len(node.args)} in `{_describe(node)}`"
+            )
+
+    def _sum(self, node: ast.Call) -> sp.Basic:
+        usage = "write Sum(term, (j, first, last))"
+        if len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple):
+            raise AnswerError(f"{usage}, not `{_describe(node)}`")
+        limits = node.args[1].elts
+        if len(limits) != 3 or not isinstance(limits[0], ast.Name):
+            raise AnswerError(f"{usage}, not `{_describe(node)}`")
+        name = limits[0].id
+        if name in self.namespace.functions or name.startswith("_"):
+            raise AnswerError(f"`{name}` cannot be a summation index")
+        low, high = self.build(limits[1]), self.build(limits[2])
+        index = sp.Symbol(name, integer=True)
+        outer = self.bound.get(name)
+        self.bound[name] = index
+        try:
+            body = self.build(node.args[0])
+        finally:
+            if outer is None:
+                del self.bound[name]
+            else:
+                self.bound[name] = outer
+        return sp.Sum(body, (index, low, high))
+
+    def _piecewise(self, node: ast.Call) -> sp.Basic:
+        pieces = []
+        for arg in node.args:
+            if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
+                raise AnswerError(f"Piecewise takes (value, condition) pairs, not `{_describe(arg)}`")
+            pieces.append((self.build(arg.elts[0]), self._condition(arg.elts[1])))
+        if not pieces:
+            raise AnswerError("Piecewise needs at least one (value, condition) pair")
+        return sp.Piecewise(*pieces)
+
+
+def _digits(number: sp.Rational) -> int:
+    return max(len(str(abs(number.p))), len(str(number.q)))
+
+
+def _is_matrix(value: sp.Basic) -> bool:
+    return isinstance(value, sp.MatrixExpr)
+
+
+def _construct_name(node: ast.AST) -> str:
+    names = {
+        "Lambda": "a lambda", "ListComp": "a comprehension", "GeneratorExp": "a generator",
+        "SetComp": "a comprehension", "DictComp": "a comprehension", "Dict": "a dict",
+        "Set": "a set", "Tuple": "a tuple", "NamedExpr": "an assignment", "Await": "await",
+        "Yield": "yield", "JoinedStr": "an f-string", "Starred": "a starred expression",
+        "Slice": "a slice",
+    }
+    return names.get(type(node).__name__, "the construct")

@@ -1,0 +1,214 @@
+"""Question 1: binary classification output, cross-entropy and MSE through a sigmoid.
+
+Variables: f in (0, 1) the network output, y in [0, 1] the target (a hard label
+0 or 1, or a soft one), a the pre-activation. Answers may use `a` or `f`; they are
+compared as functions of (f, y) through the bijection a = logit(f), f = sigmoid(a),
+so derivatives come out rational in f and counterexamples are exact.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from checker.canonical import open_unit_substitution
+from checker.claims import Decided, Equal, Proportional
+from checker.errors import AnswerError
+from checker.namespace import CLOSED_UNIT, OPEN_UNIT, REAL, Namespace, Variable
+from checker.questions import AnswerKind, Question, register
+from checker.sampling import evaluate
+from checker.verdict import Counterexample, Outcome, Status, StepResult
+from derivations.definitions import (
+    bernoulli, cross_entropy, logistic, logit, mean_squared_error,
+)
+
+F = Variable("f", OPEN_UNIT, "network output f(x, θ) = g(a)")
+Y = Variable("y", CLOSED_UNIT, "target (label 0 or 1, or a probability)")
+A = Variable("a", REAL, "pre-activation a(x, θ), with f = sigmoid(a)")
+f, y, a = F.symbol, Y.symbol, A.symbol
+DOMAINS = ((f, OPEN_UNIT), (y, CLOSED_UNIT))
+IN_F_Y = Namespace(variables=(F, Y, A))
+
+
+def ce_loss() -> sp.Expr:
+    """Cross-entropy of the target distribution (y, 1-y) against (f, 1-f)."""
+    return cross_entropy(bernoulli(y, y), bernoulli(y, f))
+
+
+def mse_loss() -> sp.Expr:
+    return mean_squared_error([y], [f])
+
+
+def gradient_through_sigmoid(loss: sp.Expr) -> sp.Expr:
+    """d loss / d a with f = sigmoid(a), by SymPy, expressed back in f."""
+    in_a = loss.xreplace({f: logistic(a)})
+    return sp.diff(in_a, a).xreplace({a: logit(f)})
+
+
+def in_f(answer: sp.Expr) -> sp.Expr:
+    return answer.xreplace({a: logit(f)})
+
+
+# 1.1 ----------------------------------------------------------------------------
+def output_activation_claim(g: sp.Expr) -> Decided:
+    """g must map every real into (0, 1), increase, and tend to 0 and 1."""
+    extra = g.free_symbols - {a}
+    if extra:
+        raise AnswerError(f"g is a function of a alone; it mentions {', '.join(map(str, extra))}")
+
+    def decide() -> Outcome:
+        steps: list[StepResult] = []
+        for end, needed in ((-sp.oo, 0), (sp.oo, 1)):
+            text = f"limit a -> {end} is {needed}"
+            try:
+                value = sp.limit(g.rewrite(sp.exp), a, end)
+            except (NotImplementedError, ValueError, TypeError):
+                steps.append(StepResult(text, Status.UNDECIDED, "limit not computed"))
+                continue
+            if value != needed:
+                cx = Counterexample((("a", f"-> {end}"),), sp.sstr(value), str(needed),
+                                    "limit", "a binary classifier's output must tend to 0 and 1")
+                steps.append(StepResult(text, Status.REFUTED, "SymPy limit", cx))
+                return _property_outcome(Status.REFUTED, steps, cx)
+            steps.append(StepResult(text, Status.VERIFIED, "SymPy limit"))
+        outside = _point_outside_unit_interval(g)
+        if outside is not None:
+            steps.append(StepResult("values in (0, 1)", Status.REFUTED, "exact evaluation", outside))
+            return _property_outcome(Status.REFUTED, steps, outside)
+        derivative = sp.diff(g, a).rewrite(sp.exp)
+        if sp.simplify(derivative).is_positive:
+            steps.append(StepResult("increasing: g'(a) > 0 for all real a", Status.VERIFIED,
+                                    "symbolic: derivative positive"))
+            steps.append(StepResult("values in (0, 1)", Status.VERIFIED,
+                                    "follows: increasing from limit 0 to limit 1"))
+            return _property_outcome(Status.VERIFIED, steps, None)
+        steps.append(StepResult("increasing", Status.UNDECIDED, "positivity of g' not proved"))
+        return _property_outcome(Status.UNDECIDED, steps, None)
+
+    return Decided("g is a valid binary-classification output activation", decide)
+
+
+def _point_outside_unit_interval(g: sp.Expr) -> Counterexample | None:
+    for value in (-3, -1, 0, 1, 3):
+        v = evaluate(g, {a: sp.Integer(value)})
+        number = v.exact if v.exact is not None else v.numeric
+        if number is not None and not (0 < number < 1):
+            return Counterexample((("a", str(value)),), v.show(), "a value in (0, 1)", "range")
+    return None
+
+
+def _property_outcome(status: Status, steps: list[StepResult], cx: Counterexample | None) -> Outcome:
+    method = "properties: limits 0 and 1, increasing, range (0, 1)"
+    reason = "" if status is not Status.UNDECIDED else "a property could not be proved"
+    return Outcome(status, method, cx, reason, tuple(steps))
+
+
+# 1.2 ----------------------------------------------------------------------------
+P1 = Variable("p", OPEN_UNIT, "P(y = 1 | x), the true probability of class 1")
+MEANINGS = {"P(y=1|x)": P1.symbol, "P(y=0|x)": 1 - P1.symbol}
+
+
+def meaning_claim(word: str) -> Equal:
+    """The output means q exactly when minimising the expected CE loss over f,
+    with y ~ Bernoulli(p), gives f = q: the minimiser is solved for, not typed."""
+    p = P1.symbol
+    expected = p * ce_loss().xreplace({y: 1}) + (1 - p) * ce_loss().xreplace({y: 0})
+    stationary = sp.solve(sp.diff(expected, f), f)
+    curvature = sp.diff(expected, f, 2).xreplace({f: stationary[0]}) if stationary else None
+    odds = open_unit_substitution(((p, OPEN_UNIT),))
+    if len(stationary) != 1 or not sp.simplify(curvature.xreplace(odds)).is_positive:
+        raise RuntimeError("expected cross-entropy has no unique minimiser")
+    return Equal(MEANINGS[word], stationary[0], ((p, OPEN_UNIT),),
+                 "the f minimising the expected cross-entropy")
+
+
+# 1.7 ----------------------------------------------------------------------------
+def better_loss_claim(word: str) -> Decided:
+    """At a saturated, wrong output the better loss keeps a gradient: the limits
+    of both derived gradients decide, not the answer's word."""
+
+    def decide() -> Outcome:
+        gradients = {"CE": gradient_through_sigmoid(ce_loss()),
+                     "MSE": gradient_through_sigmoid(mse_loss())}
+        steps = []
+        keeps = {}
+        for name, grad in gradients.items():
+            limits = []
+            for label, end in ((1, 0), (0, 1)):  # wrong and saturated: f -> 1 - y
+                limit = sp.limit(grad.xreplace({y: label}), f, end, "+" if end == 0 else "-")
+                limits.append(limit)
+                steps.append(StepResult(f"d{name}/da at y = {label}, f -> {end}: {sp.sstr(limit)}",
+                                        Status.VERIFIED, "SymPy limit"))
+            keeps[name] = all(lim != 0 for lim in limits)
+        best = [n for n, k in keeps.items() if k]
+        if len(best) != 1:
+            return Outcome(Status.UNDECIDED, "saturation limits", reason="limits do not single out a loss")
+        method = "saturation limits of both derived gradients"
+        if word == best[0]:
+            return Outcome(Status.VERIFIED, method, steps=tuple(steps))
+        cx = Counterexample((("y", "1"), ("f", "-> 0")), f"{word} gradient -> 0",
+                            f"{best[0]} gradient -> -1", "wrong, saturated output",
+                            f"{word}'s gradient vanishes where the prediction is confidently wrong")
+        return Outcome(Status.REFUTED, method, cx, steps=tuple(steps))
+
+    return Decided("the loss whose gradient does not vanish at saturation", decide)
+
+
+register(Question(
+    id="1.1", title="output activation g for binary classification",
+    statement="An appropriate output activation g for binary classification, as a function of a.",
+    kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(A,)),
+    reference="sigmoid(a)",
+    truth="properties a class probability needs: SymPy limits 0 at -oo and 1 at +oo, g' > 0 "
+          "proved symbolically, values in (0, 1); a value outside (0, 1) refutes",
+    claim=output_activation_claim,
+))
+register(Question(
+    id="1.2", title="what the sigmoid output represents",
+    statement="What the output f represents under the sigmoid activation.",
+    kind=AnswerKind.WORD, namespace=Namespace(words=tuple(MEANINGS)),
+    reference="P(y=1|x)",
+    truth="the f that minimises the expected cross-entropy when y ~ Bernoulli(p) is solved for "
+          "by SymPy; the answer is right when it names that minimiser",
+    claim=meaning_claim,
+))
+register(Question(
+    id="1.3", title="cross-entropy loss L_CE(f, y)",
+    statement="The cross-entropy loss as a function of f and y.",
+    kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(F, Y)),
+    reference="-y*log(f) - (1-y)*log(1-f)",
+    truth="cross-entropy -sum_c p_c log q_c of the target (y, 1-y) against the output (f, 1-f)",
+    claim=lambda answer: Equal(answer, ce_loss(), DOMAINS),
+))
+register(Question(
+    id="1.4", title="dL_CE/da through the sigmoid",
+    statement="The derivative of the cross-entropy loss with respect to a, where f = sigmoid(a).",
+    kind=AnswerKind.EXPRESSION, namespace=IN_F_Y,
+    reference="f - y",
+    truth="SymPy differentiates L_CE(sigmoid(a), y) in a; compared in (f, y) via a = logit(f)",
+    claim=lambda answer: Equal(in_f(answer), gradient_through_sigmoid(ce_loss()), DOMAINS),
+))
+register(Question(
+    id="1.5", title="mean-squared error L_MSE(f, y), up to a positive factor",
+    statement="The mean-squared error as a function of f and y (multiplicative factors ignored).",
+    kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(F, Y)),
+    reference="(f-y)**2/2",
+    truth="the mean of squared errors over the one output, equal up to a constant factor c > 0",
+    claim=lambda answer: Proportional(answer, mse_loss(), DOMAINS),
+))
+register(Question(
+    id="1.6", title="dL_MSE/da through the sigmoid, up to a positive factor",
+    statement="The derivative of the mean-squared error with respect to a, f = sigmoid(a).",
+    kind=AnswerKind.EXPRESSION, namespace=IN_F_Y,
+    reference="(f-y)*f*(1-f)",
+    truth="SymPy differentiates L_MSE(sigmoid(a), y) in a; equal up to a constant factor c > 0",
+    claim=lambda answer: Proportional(in_f(answer), gradient_through_sigmoid(mse_loss()), DOMAINS),
+))
+register(Question(
+    id="1.7", title="the more appropriate loss for binary classification",
+    statement="Which loss is more appropriate for binary classification, and why.",
+    kind=AnswerKind.WORD, namespace=Namespace(words=("CE", "MSE")),
+    reference="CE",
+    truth="limits of both derived gradients at a saturated wrong output (y = 1, f -> 0 and "
+          "y = 0, f -> 1): the loss whose gradient does not vanish there",
+    claim=better_loss_claim,
+))
