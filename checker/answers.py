@@ -11,7 +11,7 @@ import sympy as sp
 from checker.errors import AnswerError
 from checker.namespace import Namespace
 from checker.questions import AnswerKind, Question
-from checker.textparse import normalise, parse_text
+from checker.textparse import is_condition, normalise, parse_text
 
 # "=" that is not part of ==, <=, >= or != separates the steps of a chain.
 _CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
@@ -52,7 +52,7 @@ def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
     value = parse_text(text, question.namespace)
     if isinstance(value, sp.Tuple):
         raise AnswerError("expected one expression, not a list")
-    if isinstance(value, sp.logic.boolalg.Boolean):
+    if is_condition(value):
         raise AnswerError("expected an expression, not a condition")
     return Parsed(value, sp.sstr(value))
 

@@ -87,7 +87,8 @@ def normalise_sums(expr: sp.Basic) -> sp.Basic:
             body = sp.expand(sp.expand_power_exp(body))
             out: sp.Expr = sp.Integer(0)
             for term in sp.Add.make_args(body):
-                inside, outside = [], []
+                inside: list[sp.Expr] = []
+                outside: list[sp.Expr] = []
                 for factor in sp.Mul.make_args(term):
                     (inside if fresh in factor.free_symbols else outside).append(factor)
                 out += sp.Mul(*outside) * (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from checker.answers import parse_answer
-from checker.bounded import Limits, LimitHit, run_bounded
+from checker.bounded import LimitHit, Limits, run_bounded
 from checker.engine import decide
 from checker.errors import AnswerError
 from checker.questions import Question, get

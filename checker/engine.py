@@ -13,7 +13,7 @@ from checker.sampling import evaluate, points
 from checker.strategies import STRATEGIES, agree_at_points, find_counterexample
 from checker.verdict import Counterexample, Outcome, Status, StepResult, worst
 
-CONFIRM_POINTS = 3
+CONFIRM_POINTS = 2
 
 
 def decide(claim: Claim) -> Outcome:
@@ -125,9 +125,13 @@ def _where(claim: Chain, step: Step) -> str:
 
 
 def decide_all(claim: AllOf) -> Outcome:
-    outcomes = [decide(part) for part in claim.parts]
-    statuses = [o.status for o in outcomes]
-    status = worst(statuses)
+    outcomes = []
+    for part in claim.parts:
+        outcome = decide(part)
+        outcomes.append(outcome)
+        if outcome.status is Status.REFUTED:
+            break  # one counterexample settles a conjunction
+    status = worst([o.status for o in outcomes])
     if status is Status.VERIFIED:
         methods = sorted({o.method for o in outcomes})
         return Outcome(Status.VERIFIED, f"{claim.shows} ({'; '.join(methods)})",

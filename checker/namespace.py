@@ -43,10 +43,7 @@ class Domain:
         out: list[sp.Rational] = []
         tries = 0
         while len(out) < count and tries < 50 * count + 100:
-            if candidates:
-                value = candidates.pop(0)
-            else:
-                value = self._random(rng)
+            value = candidates.pop(0) if candidates else self._random(rng)
             tries += 1
             if value not in seen and self.contains(value):
                 seen.add(value)
@@ -151,14 +148,14 @@ class Namespace:
     functions: frozenset[str] = ALL_FUNCTIONS
     words: tuple[str, ...] = field(default=())
 
+    def items(self) -> list[Variable | Vector | MatrixName]:
+        return [*self.variables, *self.vectors, *self.matrices]
+
     def lookup(self, name: str) -> Variable | Vector | MatrixName | None:
-        for item in (*self.variables, *self.vectors, *self.matrices):
-            if item.name == name:
-                return item
-        return None
+        return next((item for item in self.items() if item.name == name), None)
 
     def names(self) -> list[str]:
-        return [item.name for item in (*self.variables, *self.vectors, *self.matrices)]
+        return [item.name for item in self.items()]
 
     def describe(self) -> list[tuple[str, str, str]]:
         """(name, kind/domain, meaning) rows for `show`."""

@@ -114,9 +114,11 @@ def points(
     out = []
     for n in range(count):
         point: dict[sp.Basic, sp.Expr] = {}
-        for s in ordered:
-            if samples[s]:
-                point[s] = samples[s][n] if n < len(samples[s]) else rng.choice(samples[s])
+        for t, s in enumerate(ordered):
+            values = samples[s]
+            if values:
+                # Offsets differ per symbol so no two variables move in lockstep.
+                point[s] = values[(n + 3 * t) % len(values)] if n < len(values) else rng.choice(values)
         out.append(_with_entries(exprs, point, rng))
     return out
 

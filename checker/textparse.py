@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
 from checker.errors import AnswerError
@@ -84,7 +85,15 @@ def parse_text(
     except (RecursionError, MemoryError, ValueError):
         raise AnswerError(f"answer nested too deeply (limit {limits.max_depth})") from None
     _check_depth(tree, limits.max_depth)
-    return _Builder(namespace, limits).build(tree.body)
+    try:
+        return _Builder(namespace, limits).build(tree.body)
+    except AnswerError:
+        raise
+    except (TypeError, ValueError, AttributeError) as exc:
+        # SymPy refusing a combination, e.g. a matrix plus a scalar.
+        raise AnswerError(f"the answer does not form a valid expression: {exc}") from None
+    except RecursionError:
+        raise AnswerError(f"answer nested too deeply (limit {limits.max_depth})") from None
 
 
 def _check_depth(tree: ast.AST, limit: int) -> None:
@@ -208,8 +217,8 @@ class _Builder:
         if isinstance(node, ast.Constant) and isinstance(node.value, bool):
             return sp.true if node.value else sp.false
         result = self.build(node)
-        if not isinstance(result, sp.logic.boolalg.Boolean):
-            raise AnswerError(f"`{_describe(node)}` is not a condition")  # type: ignore[arg-type]
+        if not is_condition(result):
+            raise AnswerError(f"`{_describe(node)}` is not a condition")
         return result
 
     def _Compare(self, node: ast.Compare) -> sp.Basic:
@@ -340,6 +349,12 @@ class _Builder:
         if not pieces:
             raise AnswerError("Piecewise needs at least one (value, condition) pair")
         return sp.Piecewise(*pieces)
+
+
+def is_condition(value: sp.Basic) -> bool:
+    """A comparison or a logical combination (a Symbol is a SymPy Boolean too, but
+    not a condition here)."""
+    return isinstance(value, sp.core.relational.Relational | BooleanFunction | BooleanAtom)
 
 
 def _digits(number: sp.Rational) -> int:

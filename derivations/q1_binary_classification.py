@@ -18,7 +18,11 @@ from checker.questions import AnswerKind, Question, register
 from checker.sampling import evaluate
 from checker.verdict import Counterexample, Outcome, Status, StepResult
 from derivations.definitions import (
-    bernoulli, cross_entropy, logistic, logit, mean_squared_error,
+    bernoulli,
+    cross_entropy,
+    logistic,
+    logit,
+    mean_squared_error,
 )
 
 F = Variable("f", OPEN_UNIT, "network output f(x, θ) = g(a)")
@@ -113,9 +117,11 @@ def meaning_claim(word: str) -> Equal:
     p = P1.symbol
     expected = p * ce_loss().xreplace({y: 1}) + (1 - p) * ce_loss().xreplace({y: 0})
     stationary = sp.solve(sp.diff(expected, f), f)
-    curvature = sp.diff(expected, f, 2).xreplace({f: stationary[0]}) if stationary else None
+    if len(stationary) != 1:
+        raise RuntimeError("expected cross-entropy has no unique stationary point")
+    curvature = sp.diff(expected, f, 2).xreplace({f: stationary[0]})
     odds = open_unit_substitution(((p, OPEN_UNIT),))
-    if len(stationary) != 1 or not sp.simplify(curvature.xreplace(odds)).is_positive:
+    if not sp.simplify(curvature.xreplace(odds)).is_positive:
         raise RuntimeError("expected cross-entropy has no unique minimiser")
     return Equal(MEANINGS[word], stationary[0], ((p, OPEN_UNIT),),
                  "the f minimising the expected cross-entropy")

@@ -1,0 +1,70 @@
+"""JUnit XML: one testcase per check, as CI systems read it.
+
+refuted -> <failure type="refuted">, undecided -> <failure type="undecided"> (a
+gate must not pass what was not shown), error -> <error>.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from checker.verdict import Status, Verdict
+
+
+def render_junit(verdicts: list[Verdict], suite: str = "derivcheck") -> str:
+    failures = sum(v.status in (Status.REFUTED, Status.UNDECIDED) for v in verdicts)
+    errors = sum(v.status is Status.ERROR for v in verdicts)
+    root = ET.Element("testsuites", name=suite, tests=str(len(verdicts)),
+                      failures=str(failures), errors=str(errors))
+    groups: dict[str, list[Verdict]] = {}
+    for v in verdicts:
+        groups.setdefault(v.id.split(".")[0] if not _has_person(v) else _person(v), []).append(v)
+    for name, members in groups.items():
+        element = ET.SubElement(
+            root, "testsuite", name=f"{suite}.{name}", tests=str(len(members)),
+            failures=str(sum(v.status in (Status.REFUTED, Status.UNDECIDED) for v in members)),
+            errors=str(sum(v.status is Status.ERROR for v in members)),
+            time=f"{sum(v.seconds for v in members):.3f}",
+        )
+        for v in members:
+            case = ET.SubElement(element, "testcase", classname=f"{suite}.{name}",
+                                 name=f"{v.id} {v.title}".strip(), time=f"{v.seconds:.3f}")
+            text = _details(v)
+            if v.status is Status.REFUTED:
+                ET.SubElement(case, "failure", type="refuted", message=_message(v)).text = text
+            elif v.status is Status.UNDECIDED:
+                ET.SubElement(case, "failure", type="undecided", message=_message(v)).text = text
+            elif v.status is Status.ERROR:
+                ET.SubElement(case, "error", type="error", message=_message(v)).text = text
+            else:
+                ET.SubElement(case, "system-out").text = f"verified: {v.method}"
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _has_person(v: Verdict) -> bool:
+    return any(note.startswith("person: ") for note in v.notes)
+
+
+def _person(v: Verdict) -> str:
+    return next(n for n in v.notes if n.startswith("person: "))[len("person: "):]
+
+
+def _message(v: Verdict) -> str:
+    if v.counterexample is not None:
+        return v.counterexample.describe()
+    return v.reason or v.method
+
+
+def _details(v: Verdict) -> str:
+    lines = [f"status: {v.status.value}", f"method: {v.method}"]
+    if v.answer:
+        lines.append(f"answer: {v.answer}")
+    if v.parsed:
+        lines.append(f"interpreted as: {v.parsed}")
+    if v.reason:
+        lines.append(f"reason: {v.reason}")
+    if v.counterexample is not None:
+        lines.append(f"counterexample: {v.counterexample.describe()}")
+    lines += [f"step [{s.status.value}] {s.text}" for s in v.steps]
+    return "\n".join(lines)

@@ -1,0 +1,134 @@
+"""Question 2: softmax. Counterexamples are re-evaluated here from the softmax
+formula written out by hand with mpmath, not through the engine."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+
+from checker.check import check_answer, verify_reference
+from checker.verdict import Status
+
+
+def softmax(values: list[mpmath.mpf]) -> list[mpmath.mpf]:
+    total = mpmath.fsum(mpmath.exp(v) for v in values)
+    return [mpmath.exp(v) / total for v in values]
+
+
+def entries(assignment: tuple[tuple[str, str], ...], size: int) -> list[mpmath.mpf]:
+    table = dict(assignment)
+    return [mpmath.mpf(mpmath.mpmathify(_fraction(table[f"x[{m}]"]))) for m in range(1, size + 1)]
+
+
+def _fraction(text: str) -> mpmath.mpf:
+    num, _, den = text.partition("/")
+    return mpmath.mpf(int(num)) / (int(den) if den else 1)
+
+
+@pytest.mark.parametrize("qid", ["2.1", "2.2", "2.3", "2.4"])
+def test_reference_answer_is_verified(qid: str) -> None:
+    verdict = verify_reference(qid)
+    assert verdict.status is Status.VERIFIED, verdict
+
+
+def test_chain_reports_every_step() -> None:
+    verdict = verify_reference("2.1")
+    assert len(verdict.steps) == 6  # two derived ends and the seed's four steps
+    assert all(step.status is Status.VERIFIED for step in verdict.steps)
+    assert "symbolic K" in verdict.method
+
+
+CORRECT = [
+    ("2.2", "log(exp(x1)/exp(x2))"),
+    ("2.2", "-(x2 - x1)"),
+    ("2.3", "x[i+1] - x[1] + 0"),
+    ("2.3", "log(exp(x[i+1])/exp(x[1]))"),
+    ("2.4", "diag(p) - p*transpose(p)"),
+    ("2.4", "-(p*p.T - diag(p))"),
+]
+
+
+@pytest.mark.parametrize(("qid", "answer"), CORRECT, ids=[f"{q}:{a}" for q, a in CORRECT])
+def test_correct_rewrite_is_verified(qid: str, answer: str) -> None:
+    assert check_answer(qid, answer).status is Status.VERIFIED
+
+
+@pytest.mark.parametrize("answer", ["x2 - x1", "x1 + x2", "2*(x1 - x2)", "x1"])
+def test_wrong_z_is_refuted_and_rechecked(answer: str) -> None:
+    verdict = check_answer("2.2", answer)
+    assert verdict.status is Status.REFUTED
+    cx = verdict.counterexample
+    assert cx is not None
+    table = dict(cx.assignment)
+    x1, x2 = _fraction(table["x1"]), _fraction(table["x2"])
+    truth = softmax([x1, x2])[0 if "entry 1" in cx.where else 1]
+    assert abs(truth - mpmath.mpf(cx.truth)) < 1e-12
+    assert abs(mpmath.mpf(cx.answer) - truth) > 1e-6
+
+
+@pytest.mark.parametrize("answer", ["x[i] - x[1]", "x[i+1] + x[1]", "x[1] - x[i+1]", "x[i+1]/x[1]"])
+def test_wrong_reparameterisation_is_refuted_and_rechecked(answer: str) -> None:
+    verdict = check_answer("2.3", answer)
+    assert verdict.status is Status.REFUTED
+    cx = verdict.counterexample
+    assert cx is not None
+    size = int(cx.where.split(",")[0].removeprefix("K = "))
+    entry = int(cx.where.split("entry ")[1])
+    truth = softmax(entries(cx.assignment, size))[entry - 1]
+    assert abs(truth - mpmath.mpf(cx.truth)) < 1e-12
+    assert abs(mpmath.mpf(cx.answer) - truth) > 1e-6
+
+
+@pytest.mark.parametrize("answer", ["diag(p) + p*p.T", "p*p.T", "diag(p)", "p*p.T - diag(p)"])
+def test_wrong_jacobian_is_refuted_and_rechecked(answer: str) -> None:
+    verdict = check_answer("2.4", answer)
+    assert verdict.status is Status.REFUTED
+    cx = verdict.counterexample
+    assert cx is not None
+    size = int(cx.where.split(",")[0].removeprefix("K = "))
+    row, col = (int(v) for v in cx.where.split("(")[1].rstrip(")").split(", "))
+    p = softmax(entries(cx.assignment, size))
+    truth = p[row - 1] * ((1 if row == col else 0) - p[col - 1])  # dS_i/dx_j by hand
+    assert abs(truth - mpmath.mpf(cx.truth)) < 1e-12
+    assert abs(mpmath.mpf(cx.answer) - truth) > 1e-6
+
+
+def test_chain_with_a_wrong_step_names_that_step() -> None:
+    chain = ("exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K))"
+             " = exp(c)*exp(x[i])/Sum(exp(x[j]), (j, 1, K))"  # dropped exp(c) below
+             " = exp(x[i])/Sum(exp(x[j]), (j, 1, K))")
+    verdict = check_answer("2.1", chain)
+    assert verdict.status is Status.REFUTED
+    bad = [s for s in verdict.steps if s.status is Status.REFUTED]
+    assert bad and bad[0].text == "exp(c)*exp(x[i])/Sum(exp(x[j]), (j, 1, K))"
+    assert bad[0].counterexample is not None
+
+
+def test_chain_that_does_not_start_at_the_definition_is_refuted() -> None:
+    # Every step after the first agrees with the next, but the first is not S(x + c)_i.
+    verdict = check_answer(
+        "2.1",
+        "exp(x[i])/Sum(exp(x[j] + c), (j, 1, K)) = exp(x[i])/(exp(c)*Sum(exp(x[j]), (j, 1, K)))",
+    )
+    assert verdict.status is Status.REFUTED
+    assert verdict.steps[1].status is Status.REFUTED
+    assert verdict.steps[2].status is Status.VERIFIED
+
+
+def test_chain_that_ends_elsewhere_is_refuted() -> None:
+    verdict = check_answer("2.1", "exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K)) = exp(x[i] + c)")
+    assert verdict.status is Status.REFUTED
+
+
+@pytest.mark.parametrize(("qid", "answer", "message"), [
+    ("2.4", "diag(p) - p.T*p", "shapes do not fit"),
+    ("2.4", "p - 1", "valid expression"),
+    ("2.4", "K", "K x K matrix"),
+    ("2.3", "x[i+1] - x[0]", "out of range"),
+    ("2.3", "x[i+1] - c", "unknown name `c`"),
+    ("2.2", "x[1] - x[2]", "cannot be indexed"),
+])
+def test_ill_formed_answers_are_errors(qid: str, answer: str, message: str) -> None:
+    verdict = check_answer(qid, answer)
+    assert verdict.status is Status.ERROR, verdict
+    assert message in verdict.reason

@@ -1,0 +1,153 @@
+"""The plain-text answer language: every rule with inputs it accepts and inputs it
+must reject, and the rejection message naming the problem."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+
+from checker.errors import AnswerError
+from checker.functions import sigmoid
+from checker.namespace import (
+    CLOSED_UNIT,
+    OPEN_UNIT,
+    POSITIVE_INTEGER,
+    MatrixName,
+    Namespace,
+    Variable,
+    Vector,
+)
+from checker.textparse import parse_text
+
+NS = Namespace(
+    variables=(Variable("f", OPEN_UNIT, ""), Variable("y", CLOSED_UNIT, ""),
+               Variable("i", POSITIVE_INTEGER, ""), Variable("n", POSITIVE_INTEGER, ""),
+               Variable("K", POSITIVE_INTEGER, "")),
+    vectors=(Vector("x", 1, ""), Vector("W1", 2, "")),
+    matrices=(MatrixName("p", sp.Symbol("K", integer=True, positive=True), sp.Integer(1), ""),),
+)
+f = NS.lookup("f").symbol  # type: ignore[union-attr]
+y = NS.lookup("y").symbol  # type: ignore[union-attr]
+i = NS.lookup("i").symbol  # type: ignore[union-attr]
+n = NS.lookup("n").symbol  # type: ignore[union-attr]
+x = sp.IndexedBase("x", real=True)
+W1 = sp.IndexedBase("W1", real=True)
+
+ACCEPTED = [
+    ("f - y", f - y),
+    ("f^2", f**2),
+    ("f**2", f**2),
+    ("0.5*f", f / 2),
+    ("1/3", sp.Rational(1, 3)),
+    ("2.50", sp.Rational(5, 2)),
+    ("-(f)", -f),
+    ("+f", f),
+    ("exp(f) + log(f) + sqrt(f)", sp.exp(f) + sp.log(f) + sp.sqrt(f)),
+    ("sigmoid(f)", sigmoid(f)),
+    ("tanh(f) + erf(f) + abs(f)", sp.tanh(f) + sp.erf(f) + sp.Abs(f)),
+    ("max(f, y) + Min(f, y, 1)", sp.Max(f, y) + sp.Min(f, y, 1)),
+    ("x[i+1] - x[1]", x[i + 1] - x[1]),
+    ("W1[i, 0]", W1[i, 0]),
+    ("Sum(x[j], (j, 1, K))", sp.Sum(x[sp.Symbol("j", integer=True)],
+                                   (sp.Symbol("j", integer=True), 1, NS.lookup("K").symbol))),  # type: ignore[union-attr]
+    ("f if f < y else y", sp.Piecewise((f, f < y), (y, True))),
+    ("x[1] if 1 <= i <= n else 0", sp.Piecewise((x[1], (i >= 1) & (i <= n)), (0, True))),
+    ("1 if (i < 2) | (i > 5) else 0", sp.Piecewise((1, (i < 2) | (i > 5)), (0, True))),
+    ("1 if i < 2 and n > 1 else 0", sp.Piecewise((1, (i < 2) & (n > 1)), (0, True))),
+    ("Piecewise((f, f < 1/2), (y, True))", sp.Piecewise((f, f < sp.Rational(1, 2)), (y, True))),
+    ("[1, 2, 5]", sp.Tuple(1, 2, 5)),
+    ("ｆ − y", f - y),  # fullwidth letter and a Unicode minus, normalised first
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ACCEPTED, ids=[t for t, _ in ACCEPTED])
+def test_accepted(text: str, expected: sp.Basic) -> None:
+    assert parse_text(text, NS) == expected
+
+
+def test_matrix_forms() -> None:
+    p = NS.lookup("p").symbol  # type: ignore[union-attr]
+    assert parse_text("p*p.T", NS) == p * p.T
+    assert parse_text("transpose(p)", NS) == sp.Transpose(p)
+    assert "DiagMatrix" in sp.srepr(parse_text("diag(p)", NS))
+
+
+REJECTED = [
+    ("__import__('os').system('touch x')", "only the language's functions can be called"),
+    ("f.__class__", "attribute"),
+    ("p.shape", "attribute"),
+    ("open('x')", "unknown function `open`"),
+    ("eval('1')", "unknown function `eval`"),
+    ("exp('f')", "only numbers"),
+    ("lambda: 1", "lambda"),
+    ("[v for v in (1, 2)]", "comprehension"),
+    ("f; y", "syntax error"),
+    ("f = 1", "syntax error"),
+    ("f -", "syntax error"),
+    ("", "empty answer"),
+    ("z + 1", "unknown name `z`"),
+    ("S(1)", "unknown function `S`"),
+    ("E", "unknown name `E`"),
+    ("I", "unknown name `I`"),
+    ("x", "indexed"),
+    ("x[1, 2]", "takes 1 index"),
+    ("x[1:2]", "slices"),
+    ("f[1]", "cannot be indexed"),
+    ("x[1/2]", "must be an integer"),
+    ("exp", "is a function"),
+    ("exp(f, y)", "takes 1 argument"),
+    ("exp(x=f)", "keyword arguments"),
+    ("max(f)", "at least 2 arguments"),
+    ("Sum(x[j], j)", "Sum(term, (j, first, last))"),
+    ("Piecewise(f)", "(value, condition) pairs"),
+    ("f if y else 0", "not a condition"),
+    ("9**9**9", "too large"),
+    ("2**f", "a number raised to a symbol"),
+    ("10**100 ** 100", "too large"),
+    ("1" * 80, "digits"),
+    ("f" + "+f" * 1200, "too long"),
+    ("exp(" * 200 + "f" + ")" * 200, "nested too deeply"),
+    ("-" * 500 + "f", "nested too deeply"),
+    ("1/0", "division by zero"),
+    ("log(0)", "log of zero"),
+    ("1j", "only numbers"),
+    ("b'x'", "only numbers"),
+    ("True", "only numbers"),
+    ("{1: 2}", "a dict"),
+    ("f @ y", "operator"),
+    ("f // y", "operator"),
+    ("f é", "not part of the answer language"),
+    ("p - 1", "valid expression"),
+    ("diag(f)", "declared vector or matrix"),
+    ("Sum(1, (__x, 1, 2))", "cannot be a summation index"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), REJECTED, ids=[t[:40] for t, _ in REJECTED])
+def test_rejected(text: str, message: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_text(text, NS)
+    assert message in str(caught.value)
+
+
+def test_error_lists_what_the_question_allows() -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_text("q", NS)
+    assert "names: f, y, i, n, K, x, W1, p" in str(caught.value)
+    assert "sigmoid" in str(caught.value)
+
+
+def test_no_string_reaches_sympy(tmp_path: pytest.TempPathFactory) -> None:
+    """A payload that would create a file if anything evaluated it."""
+    sentinel = f"{tmp_path}/owned"
+    payloads = [
+        f"exp(__import__('pathlib').Path('{sentinel}').touch())",
+        f"sigmoid('__import__(\"pathlib\").Path(\"{sentinel}\").touch()')",
+        "().__class__.__bases__[0].__subclasses__()",
+    ]
+    for payload in payloads:
+        with pytest.raises(AnswerError):
+            parse_text(payload, NS)
+    import os
+
+    assert not os.path.exists(sentinel)
