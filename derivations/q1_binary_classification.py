@@ -69,8 +69,8 @@ def output_activation_claim(g: sp.Expr) -> Decided:
                 steps.append(StepResult(text, Status.UNDECIDED, "limit not computed"))
                 continue
             if value != needed:
-                cx = Counterexample((("a", f"-> {end}"),), sp.sstr(value), str(needed),
-                                    "limit", "a binary classifier's output must tend to 0 and 1")
+                cx = Counterexample((), sp.sstr(value), str(needed), f"limit as a -> {end}",
+                                    "a binary classifier's output must tend to 0 and 1")
                 steps.append(StepResult(text, Status.REFUTED, "SymPy limit", cx))
                 return _property_outcome(Status.REFUTED, steps, cx)
             steps.append(StepResult(text, Status.VERIFIED, "SymPy limit"))
@@ -151,8 +151,8 @@ def better_loss_claim(word: str) -> Decided:
         method = "saturation limits of both derived gradients"
         if word == best[0]:
             return Outcome(Status.VERIFIED, method, steps=tuple(steps))
-        cx = Counterexample((("y", "1"), ("f", "-> 0")), f"{word} gradient -> 0",
-                            f"{best[0]} gradient -> -1", "wrong, saturated output",
+        cx = Counterexample((), f"{word} gradient -> 0", f"{best[0]} gradient -> -1",
+                            "wrong, saturated output: y = 1, f -> 0",
                             f"{word}'s gradient vanishes where the prediction is confidently wrong")
         return Outcome(Status.REFUTED, method, cx, steps=tuple(steps))
 

@@ -1,0 +1,119 @@
+"""Answer files: one TOML file per person.
+
+    name = "Ada Lovelace"            # optional; the file name without .toml otherwise
+
+    [answers]
+    "1.4" = "f - y"                  # plain-text answer language
+    "1.6" = { latex = "(f-y)f(1-f)" }  # or LaTeX
+    "1.7" = "CE"
+    "2.1" = ["step", "step", "step"]   # a chain: its steps, in order
+    "3" = { W1 = "W1[j,i]/2", W2 = "W2[k,j]/2", b2 = "W2[k,0] + Sum(W2[k,j], (j, 1, M))/2" }
+    "4.1" = 65536
+    "4.3.full" = [1, 2, 5, 8, 6, 8]
+
+A file that cannot be read or parsed raises AnswerFileError; one bad entry is an
+`error` verdict for that question alone (see grading.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checker.errors import AnswerError
+from checker.questions import AnswerKind, get
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+MAX_FILE_BYTES = 256 * 1024
+
+
+class AnswerFileError(AnswerError):
+    """The whole file is unusable (unreadable, not UTF-8, not TOML, wrong shape)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    qid: str
+    text: str
+    latex: bool = False
+    problem: str = ""  # set when the entry itself is malformed
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    person: str
+    path: str
+    entries: tuple[Entry, ...]
+
+
+def load(path: str) -> AnswerSheet:
+    file = Path(path)
+    try:
+        raw = file.read_bytes()[: MAX_FILE_BYTES + 1]
+    except OSError as exc:
+        raise AnswerFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise AnswerFileError(f"{path} is larger than {MAX_FILE_BYTES // 1024} KiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise AnswerFileError(f"{path} is not UTF-8 (byte {exc.start})") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise AnswerFileError(f"{path} is not valid TOML: {exc}") from None
+    person = document.get("name", file.stem)
+    if not isinstance(person, str) or not person.strip():
+        raise AnswerFileError(f"{path}: `name` must be a non-empty string")
+    answers = document.get("answers")
+    if not isinstance(answers, dict):
+        raise AnswerFileError(f"{path}: no [answers] table")
+    unknown_keys = set(document) - {"name", "answers"}
+    if unknown_keys:
+        raise AnswerFileError(f"{path}: unexpected key(s) {', '.join(sorted(unknown_keys))}")
+    entries = tuple(_entry(str(qid), value) for qid, value in answers.items())
+    return AnswerSheet(person.strip(), str(path), entries)
+
+
+def _entry(qid: str, value: Any) -> Entry:
+    try:
+        question = get(qid)
+    except AnswerError as exc:
+        return Entry(qid, repr(value), problem=str(exc))
+    try:
+        text, latex = _as_text(question.kind, question.parts, value)
+    except AnswerError as exc:
+        return Entry(qid, repr(value), problem=str(exc))
+    return Entry(qid, text, latex)
+
+
+def _as_text(kind: AnswerKind, parts: tuple[str, ...], value: Any) -> tuple[str, bool]:
+    if isinstance(value, bool):
+        raise AnswerError("an answer is text, a number, a list or a table, not true/false")
+    if isinstance(value, str):
+        return value, False
+    if isinstance(value, int):
+        return str(value), False
+    if isinstance(value, list):
+        if kind is AnswerKind.LIST and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return "[" + ", ".join(str(v) for v in value) + "]", False
+        if kind is AnswerKind.CHAIN and value and all(isinstance(v, str) for v in value):
+            return " = ".join(value), False
+        raise AnswerError("a list answers a list question (numbers) or a chain (strings)")
+    if isinstance(value, dict):
+        if set(value) == {"latex"} and isinstance(value["latex"], str):
+            return value["latex"], True
+        if kind is AnswerKind.PARTS and all(isinstance(v, str) for v in value.values()):
+            unknown = set(value) - set(parts)
+            if unknown:
+                raise AnswerError(f"unknown part(s) {', '.join(sorted(unknown))}; "
+                                  f"the parts are {', '.join(parts)}")
+            return "; ".join(f"{name} = {value[name]}" for name in parts if name in value), False
+        raise AnswerError("a table answer is { latex = \"...\" } or, for question 3, its named parts")
+    raise AnswerError(f"unsupported answer value of type {type(value).__name__}")

@@ -1,0 +1,150 @@
+"""Answer files and class grading: every person's result survives every other
+person's bad file, identical answers are checked once, reports are complete."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from checker import grading
+from checker.answerfile import AnswerFileError, load
+from checker.bounded import Limits
+from checker.verdict import Status
+
+LIMITS = Limits(timeout=30, memory_mb=1024)
+
+
+def write(tmp_path: Path, name: str, body: str | bytes) -> str:
+    path = tmp_path / name
+    if isinstance(body, bytes):
+        path.write_bytes(body)
+    else:
+        path.write_text(body, encoding="utf-8")
+    return str(path)
+
+
+GOOD = '''name = "Good"
+[answers]
+"1.4" = "f - y"
+"1.6" = { latex = "(f-y)f(1-f)" }
+"1.7" = "CE"
+"2.1" = ["exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K))", "exp(x[i])/Sum(exp(x[j]), (j, 1, K))"]
+'''
+WRONG = '''[answers]
+"1.4" = "y - f"
+"1.7" = "CE"
+'''
+
+
+def test_answer_file_forms(tmp_path: Path) -> None:
+    sheet = load(write(tmp_path, "good.toml", GOOD))
+    assert sheet.person == "Good"
+    entries = {e.qid: e for e in sheet.entries}
+    assert entries["1.6"].latex and entries["1.6"].text == "(f-y)f(1-f)"
+    assert entries["2.1"].text.count(" = ") == 1
+
+
+def test_person_defaults_to_file_name(tmp_path: Path) -> None:
+    assert load(write(tmp_path, "carol.toml", WRONG)).person == "carol"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b"\xff\xfe[answers]", "not UTF-8"),
+    ('[answers\n"1.4" = "f"', "not valid TOML"),
+    ('name = "x"', "no [answers] table"),
+    ('name = 3\n[answers]\n"1.4" = "f"', "`name` must be a non-empty string"),
+    ('extra = 1\n[answers]\n"1.4" = "f"', "unexpected key"),
+    (b"[answers]\n" + b'"1.4" = "' + b"f" * (300 * 1024) + b'"', "larger than"),
+])
+def test_unusable_file_is_rejected_whole(tmp_path: Path, body: str | bytes, message: str) -> None:
+    with pytest.raises(AnswerFileError) as caught:
+        load(write(tmp_path, "bad.toml", body))
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ('"9.9" = "f"', "unknown question ID"),
+    ('"1.4" = true', "not true/false"),
+    ('"1.4" = [1, 2]', "a list answers"),
+    ('"1.4" = { tex = "f" }', "a table answer"),
+    ('"1.4" = 1.5', "unsupported answer value"),
+])
+def test_bad_entry_is_an_error_for_that_question_only(tmp_path: Path, line: str, message: str) -> None:
+    path = write(tmp_path, "p.toml", f'[answers]\n{line}\n"1.7" = "CE"\n')
+    [result] = grading.grade([path], LIMITS)
+    by_id = {v.id: v for v in result.verdicts}
+    bad = next(v for v in result.verdicts if v.id != "1.7")
+    assert bad.status is Status.ERROR and message in bad.reason
+    assert by_id["1.7"].status is Status.VERIFIED
+
+
+def test_a_poisoned_class_still_grades_everyone(tmp_path: Path) -> None:
+    paths = [
+        write(tmp_path, "good.toml", GOOD),
+        write(tmp_path, "binary.toml", b"\x00\xff garbage"),
+        write(tmp_path, "hostile.toml", '[answers]\n"1.4" = "__import__(\'os\').system(\'touch owned\')"\n'),
+        write(tmp_path, "wrong.toml", WRONG),
+        str(tmp_path / "missing.toml"),
+    ]
+    results = grading.grade(paths, LIMITS)
+    assert [r.person for r in results] == ["Good", "binary.toml", "hostile", "wrong", "missing.toml"]
+    assert results[0].verified == 4
+    assert results[1].verdicts[0].id == "file" and results[1].verdicts[0].status is Status.ERROR
+    assert results[2].verdicts[0].status is Status.ERROR
+    assert {v.id: v.status for v in results[3].verdicts} == {"1.4": Status.REFUTED, "1.7": Status.VERIFIED}
+    assert results[4].verdicts[0].status is Status.ERROR
+    assert not (tmp_path / "owned").exists() and not Path("owned").exists()
+
+
+def test_identical_answers_are_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, str]] = []
+    real = grading.check_answer
+
+    def counting(qid: str, text: str, latex: bool = False, limits: Limits | None = None):  # type: ignore[no-untyped-def]
+        calls.append((qid, text))
+        return real(qid, text, latex=latex, limits=limits)
+
+    monkeypatch.setattr(grading, "check_answer", counting)
+    paths = [write(tmp_path, f"p{n}.toml", WRONG) for n in range(5)]
+    results = grading.grade(paths, LIMITS)
+    assert sorted(calls) == [("1.4", "y - f"), ("1.7", "CE")]
+    assert all(r.verified == 1 for r in results)
+    assert {v.notes[0] for r in results for v in r.verdicts} == {f"person: p{n}" for n in range(5)}
+
+
+def test_parallel_grading_gives_the_same_results(tmp_path: Path) -> None:
+    paths = [write(tmp_path, "good.toml", GOOD), write(tmp_path, "wrong.toml", WRONG)]
+    serial = grading.grade(paths, LIMITS, jobs=1)
+    parallel = grading.grade(paths, LIMITS, jobs=2)
+    strip = lambda rs: [[(v.id, v.status, v.counterexample) for v in r.verdicts] for r in rs]  # noqa: E731
+    assert strip(serial) == strip(parallel)
+
+
+def run_grade(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "checker", "grade", *args], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "NO_COLOR": "1"})
+
+
+def test_grade_formats_and_atomic_out(tmp_path: Path) -> None:
+    paths = [write(tmp_path, "good.toml", GOOD), write(tmp_path, "wrong.toml", WRONG)]
+    text = run_grade(*paths)
+    assert text.returncode == 1 and "Good" in text.stdout and "4/" in text.stdout
+    document = json.loads(run_grade(*paths, "--format", "json").stdout)
+    assert [p["verified"] for p in document["people"]] == [4, 1]
+    rows = list(csv.DictReader(io.StringIO(run_grade(*paths, "--format", "csv").stdout)))
+    assert {(r["person"], r["id"], r["status"]) for r in rows} >= {("wrong", "1.4", "refuted")}
+    root = ET.fromstring(run_grade(*paths, "--format", "junit").stdout)
+    assert {s.get("name") for s in root.findall("testsuite")} == {"derivcheck.Good", "derivcheck.wrong"}
+    out = tmp_path / "report.json"
+    result = run_grade(*paths, "--format", "json", "--out", str(out), "--jobs", "2")
+    assert result.returncode == 1 and result.stdout == ""
+    assert json.loads(out.read_text())["exit_code"] == 1
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
