@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from checker.answers import parse_answer
+from checker import options
 from checker.bounded import LimitHit, Limits, run_bounded
+from checker.cache import ResultCache, answer_key
 from checker.engine import decide
 from checker.errors import AnswerError
 from checker.questions import Question, get
@@ -13,17 +18,36 @@ from checker.verdict import Outcome, Status, Verdict
 
 
 def check_answer(
-    qid: str, text: str, latex: bool = False, limits: Limits | None = None
+    qid: str, text: str, latex: bool = False, limits: Limits | None = None,
+    cache: ResultCache | None = None,
 ) -> Verdict:
-    """Check `text` as an answer to question `qid`; never raises for bad input."""
+    """Check `text` as an answer to question `qid`; never raises for bad input.
+
+    With `limits`, the check runs in a bounded worker process; with `cache`, a
+    verdict for the same question, answer and checker source is reused.
+    """
     start = time.perf_counter()
     try:
         question = get(qid)
     except AnswerError as exc:
         return Verdict(qid, "", Status.ERROR, "input", time.perf_counter() - start,
                        answer=text, reason=str(exc))
+    key = answer_key(qid, text, latex, options.current().max_size) if cache else ""
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return replace(hit, answer=text, seconds=time.perf_counter() - start,
+                           notes=(*hit.notes, "cached"))
     if limits is None:
-        return _check(question, text, latex, start)
+        verdict = _check(question, text, latex, start)
+    else:
+        verdict = _bounded(question, text, latex, start, limits)
+    if cache is not None:
+        cache.put(key, verdict)
+    return verdict
+
+
+def _bounded(question: Question, text: str, latex: bool, start: float, limits: Limits) -> Verdict:
     result = run_bounded(_check, (question, text, latex, start), limits)
     if isinstance(result, LimitHit):
         return Verdict(
@@ -35,8 +59,29 @@ def check_answer(
     return verdict
 
 
-def verify_reference(qid: str, limits: Limits | None = None) -> Verdict:
-    return check_answer(qid, get(qid).reference, limits=limits)
+def verify_reference(
+    qid: str, limits: Limits | None = None, cache: ResultCache | None = None
+) -> Verdict:
+    return check_answer(qid, get(qid).reference, limits=limits, cache=cache)
+
+
+def run_all(
+    checks: list[tuple[str, str, bool]], limits: Limits, jobs: int = 1,
+    cache: ResultCache | None = None, advance: Callable[[], None] | None = None,
+) -> list[Verdict]:
+    """Many (question, answer, latex) checks, in order, `jobs` at a time."""
+
+    def one(item: tuple[str, str, bool]) -> Verdict:
+        verdict = check_answer(item[0], item[1], latex=item[2], limits=limits, cache=cache)
+        if advance is not None:
+            advance()
+        return verdict
+
+    if jobs <= 1 or len(checks) <= 1:
+        return [one(item) for item in checks]
+    # Threads only wait: every check runs in its own forked, bounded worker process.
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(one, checks))
 
 
 def _limit_reason(reason: str, limits: Limits) -> str:

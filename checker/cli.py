@@ -10,15 +10,18 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from checker import options
 from checker.bounded import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
-from checker.check import check_answer, verify_reference
+from checker.cache import ResultCache
+from checker.check import check_answer, run_all
 from checker.errors import AnswerError
 from checker.questions import AnswerKind, Question, all_questions, get, select
 from checker.verdict import Status, Verdict, exit_code
 
 FORMATS = ("text", "json", "junit")
+DEFAULT_JOBS = max(1, os.cpu_count() or 1)
 KIND_HINTS = {
     AnswerKind.EXPRESSION: "one expression in the names below",
     AnswerKind.WORD: "one of the words below",
@@ -56,8 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("files", nargs="+", metavar="FILE")
     _add_common(grade, formats=(*FORMATS, "csv"))
     grade.add_argument("--out", metavar="FILE", help="write the report to FILE (atomically)")
-    grade.add_argument("--jobs", type=_positive_int, default=1, metavar="N",
-                       help="check with N worker processes (default 1)")
+    for command in (verify, grade):
+        command.add_argument("--jobs", type=_positive_int, default=DEFAULT_JOBS, metavar="N",
+                             help=f"run N checks at once, each in its own process "
+                             f"(default {DEFAULT_JOBS}, the number of cores)")
     return parser
 
 
@@ -70,6 +75,11 @@ def _add_common(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMAT
     parser.add_argument("--max-size", type=_positive_int, default=options.DEFAULT_MAX_SIZE,
                         metavar="N", help="exhaustive checks over sizes cover sizes up to N "
                         f"(default {options.DEFAULT_MAX_SIZE})")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the results cache")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="results cache directory (default $XDG_CACHE_HOME/derivcheck "
+                        "or ~/.cache/derivcheck)")
 
 
 def _positive_int(text: str) -> int:
@@ -115,18 +125,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _show(get(args.id))
     options.configure(max_size=args.max_size)
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    cache = None if args.no_cache else ResultCache(Path(args.cache_dir) if args.cache_dir else None)
     if args.command == "verify":
         questions = select(args.ids)
-        verdicts = [verify_reference(q.id, limits) for q in questions]
+        verdicts = run_all([(q.id, q.reference, False) for q in questions], limits, args.jobs, cache)
         return _report(verdicts, args.format, detailed=False)
     if args.command == "check":
         latex = args.latex is not None
         text = args.latex if latex else args.answer
-        verdict = check_answer(args.id, text, latex=latex, limits=limits)
+        verdict = check_answer(args.id, text, latex=latex, limits=limits, cache=cache)
         return _report([verdict], args.format, detailed=True)
     from checker.grading import grade_command  # loads only for grading
 
-    return grade_command(args, limits)
+    return grade_command(args, limits, cache)
 
 
 def _report(verdicts: list[Verdict], fmt: str, detailed: bool) -> int:

@@ -14,12 +14,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from checker.answerfile import AnswerFileError, AnswerSheet, load
 from checker.bounded import Limits
-from checker.check import check_answer
+from checker.cache import ResultCache
+from checker.check import run_all
 from checker.questions import all_questions
 from checker.verdict import Status, Verdict, exit_code
 
@@ -43,7 +43,7 @@ Key = tuple[str, str, bool]
 
 def grade(
     paths: list[str], limits: Limits, jobs: int = 1,
-    advance: Callable[[], None] | None = None,
+    advance: Callable[[], None] | None = None, cache: ResultCache | None = None,
 ) -> list[PersonResult]:
     sheets: list[AnswerSheet | Verdict] = []
     for path in paths:
@@ -58,24 +58,9 @@ def grade(
             for entry in sheet.entries:
                 if not entry.problem:
                     unique.setdefault((entry.qid, entry.text, entry.latex))
-    verdicts = _check_all(list(unique), limits, jobs, advance)
+    keys = list(unique)
+    verdicts = dict(zip(keys, run_all(keys, limits, jobs, cache, advance), strict=True))
     return [_assemble(sheet, verdicts) for sheet in sheets]
-
-
-def _check_all(
-    keys: list[Key], limits: Limits, jobs: int, advance: Callable[[], None] | None
-) -> dict[Key, Verdict]:
-    def one(key: Key) -> Verdict:
-        verdict = check_answer(key[0], key[1], latex=key[2], limits=limits)
-        if advance is not None:
-            advance()
-        return verdict
-
-    if jobs <= 1:
-        return {key: one(key) for key in keys}
-    # Threads only wait: every check runs in its own forked, bounded worker process.
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return dict(zip(keys, pool.map(one, keys), strict=True))
 
 
 def _assemble(sheet: AnswerSheet | Verdict, verdicts: dict[Key, Verdict]) -> PersonResult:
@@ -93,7 +78,7 @@ def _assemble(sheet: AnswerSheet | Verdict, verdicts: dict[Key, Verdict]) -> Per
     return PersonResult(sheet.person, sheet.path, tuple(out))
 
 
-def grade_command(args: argparse.Namespace, limits: Limits) -> int:
+def grade_command(args: argparse.Namespace, limits: Limits, cache: ResultCache | None) -> int:
     from rich.console import Console
     from rich.progress import Progress
 
@@ -101,7 +86,7 @@ def grade_command(args: argparse.Namespace, limits: Limits) -> int:
     stderr = Console(stderr=True)
     with Progress(console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("checking answers", total=None)
-        results = grade(args.files, limits, args.jobs, lambda: progress.advance(task))
+        results = grade(args.files, limits, args.jobs, lambda: progress.advance(task), cache)
     report = render(results, args.format, time.perf_counter() - started)
     if args.out:
         write_atomically(args.out, report)

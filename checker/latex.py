@@ -1001,7 +1001,6 @@ class _Parser:
         token = base_token or self.take()
         begin = token.start if begin < 0 else begin
         base = token.text.lstrip("\\")
-        candidates = (base, *_GREEK_ALIASES.get(base, ()))
         sub = sup = None
         while allow_scripts and self.at("_", "^"):
             mark = self.take()
@@ -1022,7 +1021,7 @@ class _Parser:
             raise AnswerError(f"`'` at column {self.peek().column} is ambiguous (derivative or "
                               r"transpose): write ^\top for a transpose")
         written = self.source[begin: self.tokens[self.pos - 1].stop]
-        return resolve_identifier(self, token, written, candidates, sub, sup)
+        return resolve_identifier(self, token, written, base, sub, sup)
 
     def glued_digits(self, token: Token) -> Piece | None:
         """`k1` (no space) is the declared scalar k1, or an error: never `k*1`."""
@@ -1089,10 +1088,10 @@ class _Parser:
 
 
 def resolve_identifier(
-    parser: _Parser, token: Token, written: str, candidates: tuple[str, ...],
-    sub: _Script | None, sup: _Script | None,
+    parser: _Parser, token: Token, written: str, base: str, sub: _Script | None,
+    sup: _Script | None,
 ) -> Piece:
-    """Map a letter with scripts to the namespace.
+    """Map a letter with scripts to the namespace; several readings or none is an error.
 
     - `p^\\top` / `p^T`: transpose of a declared matrix.
     - `W^{(1)}_{ji}`: a parenthesised superscript is a layer label: W1[j, i].
@@ -1101,79 +1100,109 @@ def resolve_identifier(
     - `x^2`: a power. `e^{x}` (e not declared): exp(x).
     - `k_1`: the scalar k1; `x_{i+1}`: x[i+1]; both possible is an error.
     """
-    if sup is not None and sup.text in _TRANSPOSE_MARKS and not _declared_scalar(parser, "T", sup):
-        if sub is not None or not isinstance(parser.namespace.lookup(token.text.lstrip("\\")),
-                                             MatrixName):
+    candidates = (base, *_GREEK_ALIASES.get(base, ()))
+    if sup is not None and sup.text in _TRANSPOSE_MARKS and not _declared_scalar(parser, sup):
+        names = _declared(parser, candidates, written, token)
+        if sub is not None or not names or not isinstance(parser.namespace.lookup(names[0]),
+                                                            MatrixName):
             raise AnswerError(f"transpose at column {sup.column}: only a declared matrix "
                               f"can be transposed, not `{written}`")
-        return Piece(f"{token.text.lstrip(chr(92))}.T", P_ATOM)
+        return Piece(f"{names[0]}.T", P_ATOM)
     label = re.fullmatch(r"\((\d+)\)", sup.text) if sup else None
     if label:
-        names = [c + label.group(1) for c in candidates if parser.namespace.lookup(c + label.group(1))]
-        return _only(parser, token, written, sub, sup, [_attempt(parser, n, token, sub) for n in names])
+        names = _declared(parser, [c + label.group(1) for c in candidates], written, token)
+        if not names:
+            raise _unknown(parser, written, token)
+        return _named(parser, names[0], sub, written, token)
     if sup is not None and sup.text.isdigit() and sub is not None:
-        labelled = [_attempt(parser, c + sup.text, token, sub) for c in candidates]
-        powered = [_attempt(parser, c, token, sub) for c in candidates]
-        powered = [Piece(f"{p.text}**{sup.text}", P_POWER) if isinstance(p, Piece) else p
-                   for p in powered]
-        return _only(parser, token, written, sub, sup, labelled + powered)
-    if sup is not None and token.text == "e" and sub is None and not parser.namespace.lookup("e"):
+        labelled = _readings(parser, [c + sup.text for c in candidates], sub)
+        powered = _readings(parser, candidates, sub)
+        if labelled and powered:
+            shown = [f"{n}[{sub.text}]" if how == "index" else n for n, how in labelled]
+            shown += [f"({n}[{sub.text}])^{sup.text}" if how == "index" else f"{n}^{sup.text}"
+                      for n, how in powered]
+            raise AnswerError(f"`{written}` at column {token.column} is ambiguous: it could be "
+                              f"{' or '.join(shown)}")
+        if labelled:
+            return _build(parser, labelled, sub, written, token)
+        entry = _build(parser, powered, sub, written, token)
+        return Piece(f"{entry.text}**{sup.text}", P_POWER)
+    if sup is not None and base == "e" and sub is None and not parser.namespace.lookup("e"):
         exponent = parser.parse_span(sup.span, parser.expression, "exponent")
         return Piece(f"exp({exponent.text})", P_ATOM)
-    base = _only(parser, token, written, sub, None, [_attempt(parser, c, token, sub) for c in candidates])
-    if sup is None:
-        return base
-    exponent = parser.parse_span(sup.span, parser.expression, "exponent")
-    return Piece(f"{_wrap(base, P_ATOM)}**{_wrap(exponent, P_ATOM)}", P_POWER)
-
-
-def _declared_scalar(parser: _Parser, name: str, sup: _Script) -> bool:
-    """`x^T` is a power when T is a scalar of the question (then never a transpose)."""
-    return sup.text == name and isinstance(parser.namespace.lookup(name), Variable)
-
-
-def _attempt(parser: _Parser, name: str, token: Token, sub: _Script | None) -> Piece | str:
-    """One reading of `name` with subscript `sub`: a Piece, or why it does not apply."""
-    item = parser.namespace.lookup(name)
     if sub is None:
-        if name == token.text.lstrip("\\") or item is not None:
-            try:
-                return parser.plain_name(Token(token.kind, name, token.start, token.stop))
-            except AnswerError as exc:
-                return str(exc)
-        return f"`{name}` is not a symbol of this question"
-    readings: list[Piece] = []
-    if sub.text.isalnum() and isinstance(parser.namespace.lookup(name + sub.text),
-                                         Variable | MatrixName):
-        readings.append(Piece(name + sub.text, P_ATOM))
-    if isinstance(item, Vector):
-        readings.append(Piece(f"{name}[{', '.join(parser.index_list(item, sub))}]", P_ATOM))
-    if len(readings) > 1:
-        return f"ambiguous: {readings[0].text} or {readings[1].text}"
-    if readings:
-        return readings[0]
-    return f"`{name}` with subscript `{sub.text}` is not a symbol of this question"
+        names = _declared(parser, candidates, written, token)
+        entry = parser.plain_name(Token(token.kind, names[0] if names else base, token.start,
+                                        token.stop))
+    else:
+        entry = _build(parser, _readings(parser, candidates, sub), sub, written, token)
+    if sup is None:
+        return entry
+    exponent = parser.parse_span(sup.span, parser.expression, "exponent")
+    return Piece(f"{_wrap(entry, P_ATOM)}**{_wrap(exponent, P_ATOM)}", P_POWER)
 
 
-def _only(
-    parser: _Parser, token: Token, written: str, sub: _Script | None, sup: _Script | None,
-    attempts: list[Piece | str],
-) -> Piece:
-    """The one reading that applies; several or none is an error naming `written`."""
-    found = {p.text: p for p in attempts if isinstance(p, Piece)}
-    if len(found) == 1:
-        return next(iter(found.values()))
+def _declared_scalar(parser: _Parser, sup: _Script) -> bool:
+    """`x^T` is a power when T is a scalar of the question (then never a transpose)."""
+    return sup.text == "T" and isinstance(parser.namespace.lookup("T"), Variable)
+
+
+def _declared(parser: _Parser, names: list[str] | tuple[str, ...], written: str,
+              token: Token) -> list[str]:
+    """The names the namespace declares; an alias that fits two of them is an error."""
+    found = [n for n in names if parser.namespace.lookup(n) is not None]
     if len(found) > 1:
         raise AnswerError(f"`{written}` at column {token.column} is ambiguous: it could be "
                           f"{' or '.join(found)}")
-    reasons = [a for a in attempts if isinstance(a, str) and "ambiguous" in a]
-    if reasons:
-        raise AnswerError(f"`{written}` at column {token.column} is {reasons[0]}")
-    specific = [a for a in attempts if isinstance(a, str) and not a.endswith("question")]
-    if specific and sub is None and sup is None:
-        raise AnswerError(specific[0])
-    raise AnswerError(f"unknown symbol `{written}` at column {token.column}; this question "
-                      f"allows {parser.allowed()}")
+    return found
+
+
+def _readings(
+    parser: _Parser, names: list[str] | tuple[str, ...], sub: _Script
+) -> list[tuple[str, str]]:
+    """(name, how) for each way `name` with subscript `sub` is declared: "concat" for the
+    scalar name + subscript (k_1 -> k1), "index" for an indexed vector (x_{i} -> x[i])."""
+    found: list[tuple[str, str]] = []
+    for name in names:
+        if sub.text.isalnum() and isinstance(parser.namespace.lookup(name + sub.text),
+                                             Variable | MatrixName):
+            found.append((name + sub.text, "concat"))
+        if isinstance(parser.namespace.lookup(name), Vector):
+            found.append((name, "index"))
+    return found
+
+
+def _build(
+    parser: _Parser, readings: list[tuple[str, str]], sub: _Script, written: str, token: Token
+) -> Piece:
+    if not readings:
+        raise _unknown(parser, written, token)
+    if len(readings) > 1:
+        shown = [f"{n}[{sub.text}]" if how == "index" else n for n, how in readings]
+        raise AnswerError(f"`{written}` at column {token.column} is ambiguous: it could be "
+                          f"{' or '.join(shown)}")
+    name, how = readings[0]
+    if how == "concat":
+        return Piece(name, P_ATOM)
+    return _named(parser, name, sub, written, token)
+
+
+def _named(parser: _Parser, name: str, sub: _Script | None, written: str, token: Token) -> Piece:
+    """A declared name, indexed by `sub` when it is a vector."""
+    item = parser.namespace.lookup(name)
+    if isinstance(item, Vector):
+        if sub is None:
+            raise AnswerError(f"`{written}` at column {token.column} is indexed: add its "
+                              "subscript")
+        return Piece(f"{name}[{', '.join(parser.index_list(item, sub))}]", P_ATOM)
+    if sub is not None:
+        return _build(parser, _readings(parser, [name], sub), sub, written, token)
+    return Piece(name, P_ATOM)
+
+
+def _unknown(parser: _Parser, written: str, token: Token) -> AnswerError:
+    return AnswerError(f"unknown symbol `{written}` at column {token.column}; this question "
+                       f"allows {parser.allowed()}")
 
 
 def _single_script_token(token: Token) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Status(str, Enum):
@@ -52,6 +53,11 @@ class Counterexample:
         point = f"{point}: " if point else ""
         suffix = f" ({self.note})" if self.note else ""
         return f"{prefix}{point}your answer {self.answer}, truth {self.truth}{suffix}"
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Counterexample:
+        return Counterexample(tuple(data["assignment"].items()), data["answer"], data["truth"],
+                              data["where"], data["note"])
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -121,3 +127,20 @@ class Verdict:
             ],
             "notes": list(self.notes),
         }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> Verdict:
+        """The inverse of to_json (used by the results cache)."""
+
+        def counterexample(item: dict[str, Any] | None) -> Counterexample | None:
+            return Counterexample.from_json(item) if item else None
+
+        return Verdict(
+            id=data["id"], title=data["title"], status=Status(data["status"]),
+            method=data["method"], seconds=float(data["seconds"]), answer=data["answer"],
+            parsed=data["parsed"], counterexample=counterexample(data["counterexample"]),
+            reason=data["reason"],
+            steps=tuple(StepResult(s["text"], Status(s["status"]), s["method"],
+                                   counterexample(s["counterexample"])) for s in data["steps"]),
+            notes=tuple(data["notes"]),
+        )

@@ -6,13 +6,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 import pytest
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    # Every command goes through the cache; a fresh one per test keeps tests independent.
+    environment = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": tempfile.mkdtemp(), **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "checker", *args],
         capture_output=True, text=True, timeout=120, env=environment,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import grading
+from checker import check, grading
 from checker.answerfile import AnswerFileError, load
 from checker.bounded import Limits
 from checker.verdict import Status
@@ -106,13 +106,13 @@ def test_a_poisoned_class_still_grades_everyone(tmp_path: Path) -> None:
 
 def test_identical_answers_are_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, str]] = []
-    real = grading.check_answer
+    real = check.check_answer
 
-    def counting(qid: str, text: str, latex: bool = False, limits: Limits | None = None):  # type: ignore[no-untyped-def]
+    def counting(qid: str, text: str, **kwargs: object):  # type: ignore[no-untyped-def]
         calls.append((qid, text))
-        return real(qid, text, latex=latex, limits=limits)
+        return real(qid, text, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(grading, "check_answer", counting)
+    monkeypatch.setattr(check, "check_answer", counting)
     paths = [write(tmp_path, f"p{n}.toml", WRONG) for n in range(5)]
     results = grading.grade(paths, LIMITS)
     assert sorted(calls) == [("1.4", "y - f"), ("1.7", "CE")]
@@ -129,8 +129,9 @@ def test_parallel_grading_gives_the_same_results(tmp_path: Path) -> None:
 
 
 def run_grade(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "checker", "grade", *args], capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "NO_COLOR": "1"})
+    return subprocess.run([sys.executable, "-m", "checker", "grade", "--no-cache", *args],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_COLOR": "1"})
 
 
 def test_grade_formats_and_atomic_out(tmp_path: Path) -> None:

@@ -1,0 +1,66 @@
+"""The results cache: reuses verdicts, keys on what matters, never makes a run fail."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from checker.cache import ResultCache, answer_key
+from checker.check import check_answer
+from checker.verdict import Status, Verdict
+
+
+def test_second_check_is_served_from_the_cache(tmp_path: Path) -> None:
+    cache = ResultCache(tmp_path)
+    first = check_answer("1.4", "y - f", cache=cache)
+    second = check_answer("1.4", "y  -  f", cache=cache)  # same answer, other spacing
+    assert "cached" not in first.notes and "cached" in second.notes
+    assert second.status is Status.REFUTED
+    assert second.counterexample == first.counterexample
+    assert second.answer == "y  -  f"
+
+
+def test_key_separates_question_format_and_options() -> None:
+    keys = {
+        answer_key("1.4", "f - y", False, 12),
+        answer_key("1.6", "f - y", False, 12),
+        answer_key("1.4", "f - y", True, 12),
+        answer_key("1.4", "f - y", False, 13),
+        answer_key("1.4", "f + y", False, 12),
+    }
+    assert len(keys) == 5
+    assert answer_key("1.4", "f-y", False, 12) == answer_key("1.4", " f - y ", False, 12)
+
+
+def test_verdict_round_trips_through_json() -> None:
+    verdict = check_answer("2.1", "exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K)) = exp(x[i] + c)")
+    assert verdict.steps and verdict.counterexample is not None
+    restored = Verdict.from_json(verdict.to_json())
+    assert replace(restored, seconds=0) == replace(verdict, seconds=0)  # seconds are rounded
+
+
+def test_corrupt_cache_is_ignored_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "results.sqlite3").write_bytes(b"this is not a database" * 100)
+    verdict = check_answer("1.4", "f - y", cache=ResultCache(tmp_path))
+    assert verdict.status is Status.VERIFIED
+    assert "cache" in capsys.readouterr().err
+
+
+def test_unwritable_cache_directory_is_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    verdict = check_answer("1.4", "f - y", cache=ResultCache(blocker / "sub"))
+    assert verdict.status is Status.VERIFIED
+    assert "ignored" in capsys.readouterr().err
+
+
+def test_limit_hits_are_not_cached(tmp_path: Path) -> None:
+    from checker.bounded import Limits
+
+    cache = ResultCache(tmp_path)
+    slow = check_answer("2.4", "diag(p) - p*p.T", limits=Limits(0.05, 1024), cache=cache)
+    assert slow.status is Status.UNDECIDED
+    again = check_answer("2.4", "diag(p) - p*p.T", limits=Limits(60, 1024), cache=cache)
+    assert again.status is Status.VERIFIED and "cached" not in again.notes
