@@ -7,8 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from checker.answers import parse_answer
 from checker import options
+from checker.answers import parse_answer
 from checker.bounded import LimitHit, Limits, run_bounded
 from checker.cache import ResultCache, answer_key
 from checker.engine import decide
