@@ -141,9 +141,11 @@ def summand_zero(expr: sp.Expr) -> bool:
     """Merge sums over equal ranges and show every merged summand is 0."""
     merged = merge_sums(normalise_sums(expr))
     replaced = {}
-    for s in merged.atoms(sp.Sum):
-        if rational_zero(s.function):
-            replaced[s] = sp.Integer(0)
-        else:
-            return False
+    # Only the top-level sums: a nested sum is part of its summand, not a term.
+    for term in sp.Add.make_args(merged):
+        for s in sp.Mul.make_args(term):
+            if isinstance(s, sp.Sum):
+                if not rational_zero(s.function):
+                    return False
+                replaced[s] = sp.Integer(0)
     return rational_zero(merged.xreplace(replaced))

@@ -109,6 +109,7 @@ class Vector:
     name: str
     rank: int
     meaning: str
+    index_names: tuple[str, ...] = ()  # how `show` writes the indices, e.g. ("j", "i")
 
     @property
     def base(self) -> sp.IndexedBase:
@@ -160,7 +161,8 @@ class Namespace:
     def describe(self) -> list[tuple[str, str, str]]:
         """(name, kind/domain, meaning) rows for `show`."""
         rows = [(v.name, v.domain.name, v.meaning) for v in self.variables]
-        rows += [(f"{v.name}[{', '.join('ijk'[: v.rank])}]", "indexed", v.meaning) for v in self.vectors]
+        rows += [(f"{v.name}[{', '.join(v.index_names or tuple('ijk'[: v.rank]))}]", "indexed", v.meaning)
+                 for v in self.vectors]
         rows += [(m.name, f"{m.rows} x {m.cols} matrix", m.meaning) for m in self.matrices]
         rows += [(w, "word", "an accepted answer word") for w in self.words]
         return rows

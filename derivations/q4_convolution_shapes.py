@@ -1,0 +1,376 @@
+"""Question 4: shapes and parameter count of a small CNN, and 1-D convolution modes.
+
+Every truth here comes from running code (`derivations.convolution_shapes`), never
+from the output-size formula or from the answer:
+
+* 4.1 runs the three layers on a 3×128×128 NumPy input and counts the scalars of
+  the last output; the verdict's steps report each layer's shape, and check the
+  seed's formula o = ⌊(i + 2p − k)/s⌋ + 1 against simulation over a grid.
+* 4.2 counts the entries of layer 3's weight tensor as the simulation built it
+  (filters × channels that actually arrived × k × k; the bias is built too, and
+  not counted, as the question asks).
+* 4.3.* convolve [1, 2, 3, 4] with [1, 0, 2] from the definition with kernel
+  flipping, (x * w)_n = Σ_m x_m w_{n−m}, and cross-check with numpy.convolve.
+
+`check_output_size_formula` is the library function for the formula claim: give
+it a Python callable f(i, p, k, s) or a SymPy expression in symbols named i, p,
+k, s; it returns an Outcome, refuted with the smallest failing case (by
+i + p + k + s). The grid is simulated one axis at a time, a 1-D convolution per
+case: a 2-D window is a product of one window per axis, so each spatial size of
+a 2-D layer is the 1-D size of that axis; 4.1's steps confirm this on the three
+layers of the network.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from math import prod
+from typing import TypeAlias
+
+import numpy as np
+import sympy as sp
+
+from checker.claims import Decided
+from checker.namespace import Namespace
+from checker.questions import AnswerKind, Question, register
+from checker.verdict import Counterexample, Outcome, Status, StepResult
+from derivations.convolution_shapes import (
+    MODES,
+    Conv2d,
+    LayerRun,
+    MaxPool2d,
+    Mode,
+    SizeGrid,
+    convolve,
+    correlate,
+    numpy_agrees,
+    run_network,
+    shape_text,
+    simulated_size,
+    simulated_sizes,
+)
+
+INPUT_SHAPE = (3, 128, 128)
+NETWORK = (Conv2d(filters=32, kernel=8, stride=2, pad=3), MaxPool2d(size=2),
+           Conv2d(filters=64, kernel=3, stride=1, pad=1))
+GRID = SizeGrid()
+SIGNAL = (1, 2, 3, 4)
+KERNEL = (1, 0, 2)
+SIMULATION = "simulation: direct sliding window on NumPy arrays"
+
+Formula: TypeAlias = Callable[[int, int, int, int], object] | sp.Expr
+
+
+# The simulation, run once per process -----------------------------------------------------
+@functools.cache
+def network_runs() -> tuple[LayerRun, ...]:
+    x = np.random.default_rng(2022).standard_normal(INPUT_SHAPE)
+    return run_network(NETWORK, x)
+
+
+@functools.cache
+def grid_sizes(grid: SizeGrid = GRID) -> dict[tuple[int, int, int, int], int]:
+    return simulated_sizes(grid)
+
+
+# The output-size formula as a claim ---------------------------------------------------------
+def seed_formula() -> sp.Expr:
+    """o = ⌊(i + 2p − k)/s⌋ + 1, as the seed's Answer 4.1 states it (the claim under test)."""
+    i, p, k, s = sp.symbols("i p k s", integer=True)
+    return sp.floor((i + 2 * p - k) / s) + 1
+
+
+def check_output_size_formula(formula: Formula, grid: SizeGrid = GRID) -> Outcome:
+    """The formula against simulated 1-D convolutions on every case of the grid.
+
+    Refuted at the smallest case (by i + p + k + s) where the formula's value is
+    not the simulated size, undefined there included; `error` when the formula
+    mentions anything but i, p, k, s or gives something that is not a number.
+    """
+    try:
+        evaluate = _formula_function(formula)
+    except ValueError as exc:
+        return Outcome(Status.ERROR, "formula", reason=str(exc))
+    sizes = grid_sizes(grid)
+    for case, simulated in sizes.items():  # smallest i + p + k + s first
+        try:
+            raw = evaluate(*case)
+        except ZeroDivisionError:
+            raw = sp.zoo
+        value = _as_fraction(raw)
+        if value is None and not isinstance(raw, sp.Basic):
+            return Outcome(Status.ERROR, "formula", reason=f"the formula gave {raw!r}, not a "
+                           f"number, at {_case_text(case)}")
+        if value != simulated:
+            shown = _fraction_text(value) if value is not None else _undefined_text(raw)
+            return Outcome(Status.REFUTED, f"simulation: {grid.describe()}, smallest failing "
+                           "case first", _size_counterexample(case, shown, simulated))
+    return Outcome(Status.VERIFIED, f"simulation: {grid.describe()} ({len(sizes)} cases; one "
+                   "axis simulated as a 1-D zero-padded strided convolution, the axes of a 2-D "
+                   "layer being independent)")
+
+
+def _size_counterexample(
+    case: tuple[int, int, int, int], shown: str, simulated: int
+) -> Counterexample:
+    i, p, k, s = case
+    return Counterexample(
+        tuple(zip("ipks", map(str, case), strict=True)), shown, str(simulated),
+        "output size o(i, p, k, s)",
+        f"a length-{i} input, padding {p}, kernel {k}, stride {s}: the convolution, run, "
+        f"gives {simulated} output{'s' if simulated != 1 else ''}")
+
+
+def _undefined_text(raw: object) -> str:
+    if isinstance(raw, sp.Basic) and raw.is_number and raw.is_real and raw.is_finite:
+        return sp.sstr(raw)  # a real number, but not a rational one
+    return "undefined"
+
+
+def _case_text(case: tuple[int, int, int, int]) -> str:
+    return ", ".join(f"{n} = {v}" for n, v in zip("ipks", case, strict=True))
+
+
+def _fraction_text(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(value)
+
+
+def _formula_function(formula: Formula) -> Callable[[int, int, int, int], object]:
+    if isinstance(formula, sp.Basic):
+        expr = formula
+        names = {s.name: s for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+        unknown = set(names) - set("ipks")
+        if unknown or len(names) != len(expr.free_symbols):
+            extra = ", ".join(sorted(unknown)) or "something that is not a symbol"
+            raise ValueError(f"the formula mentions {extra}; only i, p, k, s are allowed")
+
+        def from_expr(i: int, p: int, k: int, s: int) -> object:
+            env = {names[n]: v for n, v in zip("ipks", (i, p, k, s), strict=True) if n in names}
+            return exact_value(expr, env)
+
+        return from_expr
+    return formula
+
+
+def _as_fraction(value: object) -> Fraction | None:
+    """An exact value for a number; None for anything else (or a non-rational number)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Fraction):
+        return Fraction(value)
+    if isinstance(value, float):
+        # Exact: 63.5 stays 63.5. Infinity and NaN are not sizes.
+        return Fraction(value) if np.isfinite(value) else None
+    if isinstance(value, sp.Basic) and value.is_Rational:
+        return Fraction(int(value.p), int(value.q))
+    if isinstance(value, np.integer | np.floating):
+        return _as_fraction(value.item())
+    return None
+
+
+Number = int | Fraction
+Compiled = Callable[[dict[sp.Symbol, int]], Number]
+
+
+def exact_value(expr: sp.Basic, env: dict[sp.Symbol, int]) -> Number | sp.Basic:
+    """expr at integer values of its symbols: exact, or SymPy's value when the
+    expression needs more than + − × ÷, integer powers, floor and ceiling."""
+    compiled = compile_exact(expr)
+    if compiled is not None:
+        return compiled(env)
+    value = expr.xreplace({s: sp.Integer(v) for s, v in env.items()})
+    exact = _as_fraction(value)
+    return exact if exact is not None else value
+
+
+@functools.lru_cache(maxsize=256)
+def compile_exact(expr: sp.Basic) -> Compiled | None:
+    """expr as nested Python closures over ints and Fractions; None if a node is of
+    another kind. Compiled once, run on every case of the grid: SymPy's own
+    substitution would cost more than the simulation."""
+    if isinstance(expr, sp.Symbol):
+        return lambda env: env[expr]
+    if expr.is_Integer:
+        n = int(expr)
+        return lambda env: n
+    if expr.is_Rational:
+        q = Fraction(int(expr.p), int(expr.q))
+        return lambda env: q
+    parts = [compile_exact(a) for a in expr.args]
+    children = [c for c in parts if c is not None]
+    if len(children) != len(parts):
+        return None
+    if isinstance(expr, sp.Add):
+        return lambda env: sum(c(env) for c in children)
+    if isinstance(expr, sp.Mul):
+        return lambda env: prod(c(env) for c in children)
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
+        base, power = children[0], int(expr.exp)
+        # 0 to a negative power raises ZeroDivisionError: undefined there.
+        return lambda env: Fraction(base(env)) ** power if power < 0 else base(env) ** power
+    if isinstance(expr, sp.floor):
+        return lambda env: math.floor(children[0](env))
+    if isinstance(expr, sp.ceiling):
+        return lambda env: math.ceil(children[0](env))
+    return None
+
+
+# 4.1 ---------------------------------------------------------------------------------
+def layer_steps(runs: Sequence[LayerRun]) -> tuple[StepResult, ...]:
+    steps = [StepResult(f"input {shape_text(runs[0].input_shape)}", Status.VERIFIED, "given")]
+    for n, run in enumerate(runs, start=1):
+        steps.append(StepResult(
+            f"layer {n} ({run.layer.describe()}): {shape_text(run.input_shape)} -> "
+            f"{shape_text(run.output_shape)}", Status.VERIFIED, SIMULATION))
+    return tuple(steps)
+
+
+def axes_step(runs: Sequence[LayerRun]) -> StepResult:
+    """Each spatial size of a 2-D layer equals the 1-D simulation along its axis."""
+    text = "every 2-D convolution's spatial size = a 1-D convolution along each axis"
+    for run in runs:
+        layer = run.layer
+        if not isinstance(layer, Conv2d):
+            continue
+        for axis in (1, 2):
+            one_d = simulated_size(run.input_shape[axis], layer.pad, layer.kernel, layer.stride)
+            if one_d != run.output_shape[axis]:
+                return StepResult(text, Status.UNDECIDED, "internal inconsistency between the "
+                                  f"2-D ({run.output_shape[axis]}) and 1-D ({one_d}) simulations")
+    return StepResult(text, Status.VERIFIED, "simulation, both axes of layers 1 and 3")
+
+
+@functools.cache
+def formula_step() -> StepResult:
+    outcome = check_output_size_formula(seed_formula())
+    return StepResult("the seed's o = floor((i + 2p - k)/s) + 1 agrees with the simulation",
+                      outcome.status, outcome.method, outcome.counterexample)
+
+
+def scalars_claim(answer: sp.Integer) -> Decided:
+    def decide() -> Outcome:
+        runs = network_runs()
+        last = runs[-1].output_shape
+        truth = prod(last)
+        shapes = " -> ".join([shape_text(runs[0].input_shape)]
+                             + [shape_text(r.output_shape) for r in runs])
+        steps = (*layer_steps(runs), axes_step(runs), formula_step())
+        method = (f"{SIMULATION}: {shapes}; {shape_text(last)} = {truth} scalars")
+        if int(answer) == truth:
+            return Outcome(Status.VERIFIED, method, steps=steps)
+        cx = Counterexample((("input", shape_text(INPUT_SHAPE)), ("output", shape_text(last))),
+                            str(answer), str(truth), "scalars in the output of layer 3",
+                            f"simulated shapes {shapes}")
+        return Outcome(Status.REFUTED, method, cx, steps=steps)
+
+    return Decided("the number of scalars after layer 3, by simulation", decide)
+
+
+# 4.2 ---------------------------------------------------------------------------------
+def parameters_claim(answer: sp.Integer) -> Decided:
+    def decide() -> Outcome:
+        run = network_runs()[2]
+        truth = run.weight_count
+        weights = shape_text(run.weight_shape)
+        method = (f"{SIMULATION}: layer 3's weight tensor as built is {weights} (filters × "
+                  f"input channels that arrived × kernel × kernel) = {truth}; its "
+                  f"{run.bias_count} biases are not counted")
+        steps = (StepResult(f"layer 3 receives {shape_text(run.input_shape)}", Status.VERIFIED,
+                            SIMULATION),
+                 StepResult(f"layer 3 weights {weights}, bias {shape_text(run.bias_shape)}",
+                            Status.VERIFIED, "as built by the simulation"))
+        if int(answer) == truth:
+            return Outcome(Status.VERIFIED, method, steps=steps)
+        note = ("that counts the biases too" if int(answer) == truth + run.bias_count
+                else f"the weight tensor is {weights}")
+        cx = Counterexample((("layer 3 weights", weights),), str(answer), str(truth),
+                            "parameters of layer 3 without biases", note)
+        return Outcome(Status.REFUTED, method, cx, steps=steps)
+
+    return Decided("the number of weights of layer 3, by simulation", decide)
+
+
+# 4.3 ---------------------------------------------------------------------------------
+def convolution_claim(mode: Mode) -> Callable[[tuple[sp.Rational, ...]], Decided]:
+    def claim(answer: tuple[sp.Rational, ...]) -> Decided:
+        return Decided(f"the {mode} convolution with kernel flipping",
+                       lambda: decide_convolution(mode, answer))
+
+    return claim
+
+
+def decide_convolution(mode: Mode, answer: Sequence[sp.Rational]) -> Outcome:
+    truth = convolve(SIGNAL, KERNEL, mode)
+    method = (f"definition: (x * w)_n = Σ_m x_m w_(n−m) (kernel flipped), {mode} mode, exact; "
+              f"cross-checked with numpy.convolve(mode='{mode}')")
+    if not numpy_agrees(SIGNAL, KERNEL, mode):
+        return Outcome(Status.UNDECIDED, method, reason="internal inconsistency: the definition "
+                       "and numpy.convolve disagree; please report this")
+    given = [Fraction(int(v.p), int(v.q)) for v in answer]
+    difference = first_difference(given, truth)
+    if difference is None:
+        return Outcome(Status.VERIFIED, method)
+    position, mine, right = difference
+    note = (f"your list has {len(given)} entries, the {mode} convolution {len(truth)}"
+            if len(given) != len(truth) else "")
+    if given == correlate(SIGNAL, KERNEL, mode):
+        note = "that is the correlation: the kernel was not flipped"
+    cx = Counterexample((("x", _list_text(SIGNAL)), ("w", _list_text(KERNEL)), ("mode", mode)),
+                        mine, right, f"entry {position} (1-based)", note)
+    return Outcome(Status.REFUTED, method, cx)
+
+
+def first_difference(
+    given: Sequence[Fraction], truth: Sequence[Fraction]
+) -> tuple[int, str, str] | None:
+    """(1-based position, your entry, the true entry) at the first difference."""
+    for n in range(max(len(given), len(truth))):
+        mine = _fraction_text(given[n]) if n < len(given) else "(no entry)"
+        right = _fraction_text(truth[n]) if n < len(truth) else "(no entry)"
+        if mine != right:
+            return n + 1, mine, right
+    return None
+
+
+def _list_text(values: Sequence[int]) -> str:
+    return "[" + ", ".join(str(v) for v in values) + "]"
+
+
+STATEMENT = ("A 3×128×128 RGB input; layer 1 convolves 32 8×8 kernels, stride 2, zero-padding 3; "
+             "layer 2 is 2×2 non-overlapping max pooling; layer 3 convolves 64 3×3 kernels, "
+             "stride 1, zero-padding 1.")
+
+register(Question(
+    id="4.1", title="number of scalars after layer 3",
+    statement=f"{STATEMENT} How many scalars does the output of the last layer contain?",
+    kind=AnswerKind.INTEGER, namespace=Namespace(),
+    reference="65536",
+    truth="the three layers run on a 3×128×128 NumPy input (direct sliding-window convolution "
+          "and pooling); the last output's element count. The formula o = floor((i+2p-k)/s)+1 "
+          f"is checked against simulation ({GRID.describe()})",
+    claim=scalars_claim,
+))
+register(Question(
+    id="4.2", title="parameters of layer 3, biases not included",
+    statement=f"{STATEMENT} Not including the biases, how many parameters does the last "
+              "layer need?",
+    kind=AnswerKind.INTEGER, namespace=Namespace(),
+    reference="18432",
+    truth="the number of entries of layer 3's weight tensor as the simulation built it for "
+          "the array that reached it",
+    claim=parameters_claim,
+))
+_REFERENCE = {"full": "[1, 2, 5, 8, 6, 8]", "valid": "[5, 8]", "same": "[2, 5, 8, 6]"}
+for _mode in MODES:
+    register(Question(
+        id=f"4.3.{_mode}", title=f"{_mode} convolution of [1, 2, 3, 4] with [1, 0, 2]",
+        statement=f"The {_mode} convolution (with kernel flipping) of [1, 2, 3, 4] * [1, 0, 2].",
+        kind=AnswerKind.LIST, namespace=Namespace(),
+        reference=_REFERENCE[_mode],
+        truth="(x * w)_n = Σ_m x_m w_(n−m) computed from the definition in exact arithmetic, "
+              f"{_mode} mode; cross-checked with numpy.convolve",
+        claim=convolution_claim(_mode),
+    ))

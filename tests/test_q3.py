@@ -1,0 +1,268 @@
+"""Question 3: the tanh network identity, right forms of Θ′ verified, wrong ones refuted
+with a counterexample that the test re-evaluates with its own networks (mpmath)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import pytest
+import sympy as sp
+
+from checker.check import check_answer, verify_reference
+from checker.verdict import Counterexample, Status
+from derivations import networks
+from derivations import q3_tanh_network as q3
+
+mpmath.mp.dps = 50
+J_SUM = sp.Symbol("j", integer=True)  # a bound summation index
+REFERENCE = "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + Sum(W2[k,j], (j, 1, M))/2"
+SUM_HALF = "W2[k,0] + Sum(W2[k,j], (j, 1, M))/2"
+
+
+def test_reference_is_verified_symbolically_with_the_size_witness() -> None:
+    verdict = check_answer("3", REFERENCE)
+    assert verdict.parsed == verify_reference("3").parsed
+    assert verdict.status is Status.VERIFIED, verdict
+    assert verdict.method.startswith("symbolic for all D, M, K >= 1")
+    assert "every D, M, K <= 4 (64 sizes" in verdict.method
+
+
+def test_reference_steps_are_the_lemma_and_the_seed_chain() -> None:
+    steps = verify_reference("3").steps
+    texts = [s.text for s in steps]
+    assert texts[0].startswith("lemma: tanh(t) = 2σ(2t) − 1")
+    assert texts[1].startswith("hence σ(t) = (1 + tanh(t/2))/2")
+    assert texts[2].startswith("y(x, Θ, σ)_k")
+    assert "y(x, Θ′, tanh)_k" in texts[5]
+    assert len(steps) == 7
+    assert all(s.status is Status.VERIFIED for s in steps), steps
+    assert all("symbolic for all D, M, K" in s.method for s in steps[3:6])
+
+
+CORRECT = [
+    ("sign flipped (tanh is odd)", f"W1 = -W1[j,i]/2; W2 = -W2[k,j]/2; b2 = {SUM_HALF}"),
+    ("half inside the sum", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + Sum(W2[k,j]/2, (j, 1, M))"),
+    ("decimals", "W1 = 0.5*W1[j,i]; W2 = W2[k,j]*0.5; b2 = W2[k,0] + 0.5*Sum(W2[k,j], (j, 1, M))"),
+    ("bias written apart", f"W1 = W1[j,i]/2 if i >= 1 else W1[j,0]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF}"),
+    ("parts reordered", f"b2 = {SUM_HALF}; W2 = W2[k,j]/2; W1 = W1[j,i]/2"),
+]
+
+
+@pytest.mark.parametrize("answer", [a for _, a in CORRECT], ids=[n for n, _ in CORRECT])
+def test_a_right_theta_is_verified_for_all_sizes(answer: str) -> None:
+    verdict = check_answer("3", answer)
+    assert verdict.status is Status.VERIFIED, verdict
+    assert verdict.method.startswith("symbolic for all D, M, K >= 1"), verdict.method
+
+
+# Θ′ of each wrong answer, written again here as plain Python over the reported
+# entries, so the test evaluates both networks itself.
+Entries = dict[tuple[int, int], mpmath.mpf]
+First = Callable[[Entries, int, int], mpmath.mpf]
+Second = Callable[[Entries, int, int, int], mpmath.mpf]  # (W2, k, j, M); j = 0 is b2
+
+
+def half(w: Entries, a: int, b: int) -> mpmath.mpf:
+    return w[(a, b)] / 2
+
+
+def b2_of(scale: Fraction, top: Callable[[int], int] = lambda m: m) -> Second:
+    def second(w2: Entries, k: int, j: int, m: int) -> mpmath.mpf:
+        if j >= 1:
+            return w2[(k, j)] / 2
+        last = top(m)
+        return w2[(k, 0)] + mpmath.mpf(scale.numerator) / scale.denominator * sum(
+            w2[(k, n)] for n in range(1, last + 1))
+    return second
+
+
+@dataclass(frozen=True)
+class Wrong:
+    name: str
+    text: str
+    first: First
+    second: Second
+    sizes: tuple[int, int, int] = (1, 1, 1)  # where the smallest counterexample lies
+
+
+WRONG = [
+    Wrong("W1 not halved", f"W1 = W1[j,i]; W2 = W2[k,j]/2; b2 = {SUM_HALF}",
+          lambda w, j, i: w[(j, i)], b2_of(Fraction(1, 2))),
+    Wrong("W2 not halved", f"W1 = W1[j,i]/2; W2 = W2[k,j]; b2 = {SUM_HALF}", half,
+          lambda w, k, j, m: w[(k, j)] if j else b2_of(Fraction(1, 2))(w, k, 0, m)),
+    Wrong("b2 without the sum", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0]", half,
+          b2_of(Fraction(0))),
+    Wrong("sum without the 1/2", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + "
+          "Sum(W2[k,j], (j, 1, M))", half, b2_of(Fraction(1))),
+    Wrong("sum subtracted", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] - "
+          "Sum(W2[k,j], (j, 1, M))/2", half, b2_of(Fraction(-1, 2))),
+    Wrong("bias of W1 not halved", f"W1 = W1[j,i]/2 if i >= 1 else W1[j,0]; W2 = W2[k,j]/2; "
+          f"b2 = {SUM_HALF}", lambda w, j, i: w[(j, i)] / 2 if i else w[(j, 0)],
+          b2_of(Fraction(1, 2))),
+    Wrong("only W1 negated", f"W1 = -W1[j,i]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF}",
+          lambda w, j, i: -w[(j, i)] / 2, b2_of(Fraction(1, 2))),
+    Wrong("W1 over 3 (mpmath values)", f"W1 = W1[j,i]/3; W2 = W2[k,j]/2; b2 = {SUM_HALF}",
+          lambda w, j, i: w[(j, i)] / 3, b2_of(Fraction(1, 2))),
+    Wrong("sum to a fixed 3", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + "
+          "Sum(W2[k,j], (j, 1, 3))/2", half, b2_of(Fraction(1, 2), top=lambda m: 3)),
+    Wrong("right up to M = 4 only", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + "
+          "Sum(W2[k,j], (j, 1, Min(M, 4)))/2", half,
+          b2_of(Fraction(1, 2), top=lambda m: min(m, 4)), sizes=(1, 5, 1)),
+]
+
+
+@pytest.mark.parametrize("wrong", WRONG, ids=[w.name for w in WRONG])
+def test_a_wrong_theta_is_refuted_at_the_smallest_size(wrong: Wrong) -> None:
+    verdict = check_answer("3", wrong.text)
+    assert verdict.status is Status.REFUTED, verdict
+    cx = verdict.counterexample
+    assert cx is not None
+    point = Point.of(cx)
+    assert (point.d, point.m, point.k_outputs) == wrong.sizes
+    truth = point.sigmoid_network()
+    answer = point.tanh_network(wrong.first, wrong.second)
+    assert close(cx.truth, truth), (cx.truth, truth)
+    assert close(cx.answer, answer), (cx.answer, answer)
+    assert abs(answer - truth) > mpmath.mpf(10) ** -20
+
+
+def test_past_the_grid_the_method_says_so() -> None:
+    verdict = check_answer("3", WRONG[-1].text)
+    assert "past the grid (every D, M, K <= 4 proved)" in verdict.method
+
+
+def test_right_on_the_grid_without_a_proof_names_its_range() -> None:
+    verdict = check_answer("3", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + "
+                           "Sum(W2[k,j], (j, 1, Min(M, 40)))/2")
+    assert verdict.status is Status.VERIFIED, verdict
+    assert verdict.method.startswith("proved for every D, M, K <= 4 (64 sizes")
+    assert "no proof for all sizes" in verdict.method
+
+
+def test_an_exact_counterexample_says_so_and_is_rational() -> None:
+    cx = check_answer("3", WRONG[0].text).counterexample
+    assert cx is not None and "exact arithmetic" in cx.note
+    assert Fraction(cx.answer) != Fraction(cx.truth)
+
+
+ERRORS = [
+    ("mentions x", f"W1 = W1[j,i]/2 + x; W2 = W2[k,j]/2; b2 = {SUM_HALF}", "unknown name `x`"),
+    ("W1 depends on k", f"W1 = W1[j,k]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF}", "mentions k"),
+    ("b2 depends on j", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,j]", "mentions j"),
+    ("a part missing", "W1 = W1[j,i]/2; W2 = W2[k,j]/2", "missing part"),
+]
+
+
+@pytest.mark.parametrize(("answer", "message"), [(a, m) for _, a, m in ERRORS],
+                         ids=[n for n, _, _ in ERRORS])
+def test_an_answer_that_cannot_be_understood_is_an_error(answer: str, message: str) -> None:
+    verdict = check_answer("3", answer)
+    assert verdict.status is Status.ERROR, verdict
+    assert message in verdict.reason
+
+
+# The building blocks ------------------------------------------------------------------
+def test_sizes_are_searched_smallest_first() -> None:
+    sizes = q3.all_sizes()
+    assert len(sizes) == 64 and sizes[0] == (1, 1, 1) and sizes[-1] == (4, 4, 4)
+    assert [sum(s) for s in sizes] == sorted(sum(s) for s in sizes)
+
+
+@pytest.mark.parametrize(("d", "m"), [(1, 1), (2, 3), (3, 2)])
+def test_symbolic_network_written_out_is_the_explicit_network(d: int, m: int) -> None:
+    theta, x = networks.indexed_parameters(), networks.inputs()
+    k = sp.Symbol("k", positive=True, integer=True)
+    symbolic = networks.output_sum(theta, x, sp.tanh, k, sp.Integer(d), sp.Integer(m))
+    explicit = networks.output(theta, x, sp.tanh, 2, d, m)
+    assert sp.expand(symbolic.xreplace({k: 2}).doit() - explicit) == 0
+
+
+def test_sums_identical_sees_a_nonzero_difference() -> None:
+    lines = q3.seed_lines()
+    assert q3.sums_identical(lines[1][1] - lines[0][1])
+    assert not q3.sums_identical(lines[1][1] - lines[0][1] + 1)
+    wrong = q3.proposal({"W1": q3.THETA.first(q3.j, q3.i), "W2": q3.THETA.second(q3.k, q3.j) / 2,
+                         "b2": q3.THETA.second(q3.k, 0)})
+    assert not q3.sums_identical(q3.tanh_network(wrong) - lines[0][1])
+
+
+def test_each_size_is_proved_for_the_reference_and_not_for_a_wrong_answer() -> None:
+    w1, w2 = q3.THETA.first(q3.j, q3.i), q3.THETA.second(q3.k, q3.j)
+    m = q3.m_
+    bias = q3.THETA.second(q3.k, 0)
+    right = q3.proposal({"W1": w1 / 2, "W2": w2 / 2,
+                         "b2": bias + sp.Sum(w2.xreplace({q3.j: J_SUM}), (J_SUM, 1, m)) / 2})
+    wrong = q3.proposal({"W1": w1 / 2, "W2": w2 / 2, "b2": bias})
+    for sizes in [(1, 1, 1), (2, 3, 2), (4, 4, 4)]:
+        assert q3.prove_size(right, sizes)
+        assert q3.refute_size(right, sizes) is None
+        assert not q3.prove_size(wrong, sizes)
+        assert q3.refute_size(wrong, sizes) is not None
+
+
+# Independent evaluation of a reported point ---------------------------------------------
+_LOG3 = re.compile(r"^(-?\d*)\*?log\(3\)$")
+_ENTRY = re.compile(r"^(x|W1|W2)\[(\d+)(?:, (\d+))?\]$")
+
+
+def number(text: str) -> mpmath.mpf:
+    """A reported value: a rational, n*log(3), or a decimal."""
+    match = _LOG3.match(text)
+    if match:
+        factor = {"": 1, "-": -1}.get(match.group(1))
+        return (int(match.group(1)) if factor is None else factor) * mpmath.log(3)
+    if "." in text:
+        return mpmath.mpf(text)
+    value = Fraction(text)
+    return mpmath.mpf(value.numerator) / value.denominator
+
+
+def close(shown: str, value: mpmath.mpf) -> bool:
+    return bool(abs(number(shown) - value) <= mpmath.mpf(10) ** -12 * max(1, abs(value)))
+
+
+@dataclass
+class Point:
+    d: int
+    m: int
+    k_outputs: int
+    k: int
+    x: dict[int, mpmath.mpf]
+    w1: Entries
+    w2: Entries
+
+    @classmethod
+    def of(cls, cx: Counterexample) -> Point:
+        sizes = dict(cx.assignment[:3])
+        k = int(re.search(r"output y_(\d+)", cx.where).group(1))  # type: ignore[union-attr]
+        point = cls(int(sizes["D"]), int(sizes["M"]), int(sizes["K"]), k, {}, {}, {})
+        for name, value in cx.assignment[3:]:
+            match = _ENTRY.match(name)
+            assert match, name
+            base, a, b = match.groups()
+            if base == "x":
+                point.x[int(a)] = number(value)
+            else:
+                (point.w1 if base == "W1" else point.w2)[(int(a), int(b))] = number(value)
+        return point
+
+    def sigmoid_network(self) -> mpmath.mpf:
+        def sigma(a: mpmath.mpf) -> mpmath.mpf:
+            return 1 / (1 + mpmath.exp(-a))
+
+        return self.w2[(self.k, 0)] + sum(
+            self.w2[(self.k, j)] * sigma(self.pre(lambda w, jj, ii: w[(jj, ii)], j))
+            for j in range(1, self.m + 1))
+
+    def tanh_network(self, first: First, second: Second) -> mpmath.mpf:
+        return second(self.w2, self.k, 0, self.m) + sum(
+            second(self.w2, self.k, j, self.m) * mpmath.tanh(self.pre(first, j))
+            for j in range(1, self.m + 1))
+
+    def pre(self, first: First, j: int) -> mpmath.mpf:
+        return first(self.w1, j, 0) + sum(first(self.w1, j, i) * self.x[i]
+                                          for i in range(1, self.d + 1))
