@@ -22,12 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import prod
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # NumPy loads only when a simulation runs: it costs ~0.1 s of start-up
+    import numpy as np
+    from numpy.typing import NDArray
 
-Array = NDArray[np.float64]
+Array: TypeAlias = "NDArray[np.float64]"
 Mode = Literal["full", "valid", "same"]
 MODES: tuple[Mode, ...] = ("full", "valid", "same")
 
@@ -82,6 +83,7 @@ class LayerRun:
 
 def zero_pad(x: Array, pad: int) -> Array:
     """pad zeros on every side of both spatial axes of a (channels, rows, cols) array."""
+    import numpy as np
     return np.pad(x, ((0, 0), (pad, pad), (pad, pad)))
 
 
@@ -91,6 +93,7 @@ def conv2d(x: Array, kernels: Array, bias: Array, stride: int, pad: int) -> Arra
     x is (channels, rows, cols); kernels is (filters, channels, k, k). The window
     slides over the zero-padded input and stops where it no longer fits.
     """
+    import numpy as np
     filters, channels, k, k2 = kernels.shape
     if channels != x.shape[0] or k != k2:
         raise ValueError(f"kernels {kernels.shape} do not fit an input {x.shape}")
@@ -107,6 +110,7 @@ def conv2d(x: Array, kernels: Array, bias: Array, stride: int, pad: int) -> Arra
 
 def max_pool2d(x: Array, size: int) -> Array:
     """out[c, a, b] = max of the size×size block at (a·size, b·size), per channel."""
+    import numpy as np
     rows = window_starts(x.shape[1], size, size)
     cols = window_starts(x.shape[2], size, size)
     out = np.empty((x.shape[0], len(rows), len(cols)))
@@ -118,6 +122,7 @@ def max_pool2d(x: Array, size: int) -> Array:
 
 def run_network(layers: Sequence[Layer], x: Array, seed: int = 0) -> tuple[LayerRun, ...]:
     """Run the layers on x; every weight tensor is built for the array that arrives."""
+    import numpy as np
     rng = np.random.default_rng(seed)
     runs = []
     for layer in layers:
@@ -141,6 +146,7 @@ def shape_text(shape: Sequence[int]) -> str:
 # One axis ----------------------------------------------------------------------------
 def conv1d_strided(x: Array, w: Array, stride: int, pad: int) -> Array:
     """out[a] = Σ_u w[u] · padded[r_a + u]: one axis of `conv2d`, same windows."""
+    import numpy as np
     zeros = np.zeros(pad)
     padded = np.concatenate((zeros, x, zeros))  # np.pad costs more than the convolution here
     k = len(w)
@@ -149,6 +155,7 @@ def conv1d_strided(x: Array, w: Array, stride: int, pad: int) -> Array:
 
 def simulated_size(size: int, pad: int, kernel: int, stride: int) -> int:
     """Outputs of a 1-D zero-padded strided convolution, by running one."""
+    import numpy as np
     return len(conv1d_strided(np.arange(1.0, size + 1.0), np.ones(kernel), stride, pad))
 
 
@@ -203,6 +210,7 @@ def correlate(x: Sequence[int | Fraction], w: Sequence[int | Fraction], mode: Mo
 
 def numpy_agrees(x: Sequence[int], w: Sequence[int], mode: Mode) -> bool:
     """Cross-check `convolve` against numpy.convolve (for len(x) >= len(w))."""
+    import numpy as np
     ours = [float(v) for v in convolve(x, w, mode)]
     theirs = np.convolve(np.array(x, dtype=float), np.array(w, dtype=float), mode=mode)
     return len(ours) == len(theirs) and bool(np.allclose(ours, theirs, rtol=0, atol=1e-9))

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from math import prod
 from typing import TypeAlias
 
-import numpy as np
 import sympy as sp
 
 from checker.claims import Decided
@@ -67,6 +67,8 @@ Formula: TypeAlias = Callable[[int, int, int, int], object] | sp.Expr
 # The simulation, run once per process -----------------------------------------------------
 @functools.cache
 def network_runs() -> tuple[LayerRun, ...]:
+    import numpy as np  # loaded only when the simulation runs
+
     x = np.random.default_rng(2022).standard_normal(INPUT_SHAPE)
     return run_network(NETWORK, x)
 
@@ -163,10 +165,11 @@ def _as_fraction(value: object) -> Fraction | None:
         return Fraction(value)
     if isinstance(value, float):
         # Exact: 63.5 stays 63.5. Infinity and NaN are not sizes.
-        return Fraction(value) if np.isfinite(value) else None
+        return Fraction(value) if math.isfinite(value) else None
     if isinstance(value, sp.Basic) and value.is_Rational:
         return Fraction(int(value.p), int(value.q))
-    if isinstance(value, np.integer | np.floating):
+    numpy = sys.modules.get("numpy")  # a NumPy scalar can only exist if NumPy is loaded
+    if numpy is not None and isinstance(value, numpy.integer | numpy.floating):
         return _as_fraction(value.item())
     return None
 
