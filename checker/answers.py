@@ -24,11 +24,13 @@ class Parsed:
 
 
 def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
+    kind = question.kind
+    if latex and kind is AnswerKind.PARTS:
+        return _parts(text, question, latex=True)  # each part's expression is LaTeX
     if latex:
         from checker.latex import latex_to_text  # the LaTeX front end loads only when used
 
-        text = latex_to_text(text, question.namespace, chain=question.kind is AnswerKind.CHAIN)
-    kind = question.kind
+        text = latex_to_text(text, question.namespace, chain=kind is AnswerKind.CHAIN)
     if kind is AnswerKind.WORD:
         return _word(text, question.namespace)
     if kind is AnswerKind.INTEGER:
@@ -71,9 +73,9 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-def _parts(text: str, question: Question) -> Parsed:
+def _parts(text: str, question: Question, latex: bool = False) -> Parsed:
     found: dict[str, sp.Basic] = {}
-    for chunk in re.split(r"[;\n]", normalise(text)):
+    for chunk in re.split(r"[;\n]", text if latex else normalise(text)):
         if not chunk.strip():
             continue
         name, sep, expr = chunk.partition("=")
@@ -85,6 +87,10 @@ def _parts(text: str, question: Question) -> Parsed:
             )
         if name in found:
             raise AnswerError(f"part `{name}` given twice")
+        if latex:
+            from checker.latex import latex_to_text
+
+            expr = latex_to_text(expr, question.namespace)
         found[name] = parse_text(expr, question.namespace)
     missing = [p for p in question.parts if p not in found]
     if missing:

@@ -9,7 +9,7 @@ the text then goes through `parse_text`, which stays the single gate.
 
 Safety: the input is capped (length, ASCII after NFKC, bracket depth) before parsing,
 macro and file commands are refused by name, and every recursive path passes through
-`_Parser._factor`, which counts its depth, so deep input is an error, never a
+`_Parser.factor`, which counts its depth, so deep input is an error, never a
 RecursionError. Anything that cannot be mapped with certainty is an AnswerError naming
 the part and its column.
 """
@@ -74,9 +74,11 @@ _OR = frozenset({r"\lor", r"\vee"})
 _EXPLICIT_PRODUCT = {r"\cdot": "*", r"\times": "*", "/": "/", r"\div": "/"}
 _TRANSPOSE_MARKS = frozenset({r"\top", "T", r"\intercal", r"\mathsf{T}", r"\mathrm{T}"})
 # Commands that end a factor instead of starting one.
-_NON_FACTOR_COMMANDS = frozenset(
-    {*_EXPLICIT_PRODUCT, *_RELATIONS, *_AND, *_OR, r"\right", r"\\", r"\end", r"\rvert"}
-)
+_TEXT_COMMANDS = frozenset({r"\text", r"\textrm", r"\mbox"})
+_NON_FACTOR_COMMANDS = frozenset({
+    *_EXPLICIT_PRODUCT, *_RELATIONS, *_AND, *_OR, *_TEXT_COMMANDS, r"\right", r"\\", r"\end",
+    r"\rvert",
+})
 _CHARS = frozenset("+-*/^_()[]{},=<>&|.'")
 _FORBIDDEN_CHARS = {
     "%": "`%` starts a LaTeX comment, which would hide the rest of the line",
@@ -361,22 +363,29 @@ class _Parser:
 
     # -- answers -------------------------------------------------------------------
     def word(self) -> str:
-        r"""A one-word answer: `CE`, `\text{CE}` or `\mathrm{CE}`."""
-        letters = [t for t in self.tokens if t.kind == "letter"]
-        wrappers = {r"\text", r"\mathrm", r"\textrm", r"\textbf", r"\mathbf", "{", "}"}
-        if not letters or any(t.kind != "letter" and t.text not in wrappers for t in self.tokens):
-            raise AnswerError(
-                f"expected one of the words {', '.join(self.namespace.words)}, "
-                f"got `{self.source}`"
-            )
-        return "".join(t.text for t in letters)
+        r"""A word answer (`CE`, `\text{CE}`, `\mathbb{P}(y=1 \mid x)`): the text without its
+        typesetting; `answers` then compares it with the accepted words."""
+        skipped = {r"\text", r"\mathrm", r"\textrm", r"\textbf", r"\mathbf", r"\mathbb",
+                   r"\operatorname", r"\left", r"\right", "{", "}"}
+        replaced = {r"\mid": "|", r"\vert": "|"}
+        parts = []
+        for token in self.tokens:
+            if token.text in skipped:
+                continue
+            if token.kind == "command" and token.text not in replaced:
+                raise AnswerError(
+                    f"`{token.text}` at column {token.column} is not part of a word answer; "
+                    f"expected one of: {', '.join(self.namespace.words)}"
+                )
+            parts.append(replaced.get(token.text, token.text))
+        return "".join(parts)
 
     def answer(self, chain: bool) -> str:
         equals = self.top_level_equals()
         if chain:
             bounds = [-1, *equals, len(self.tokens)]
-            steps = [self.step(Span(a + 1, b), "step") for a, b in zip(bounds, bounds[1:], strict=False)]
-            return " = ".join(steps)
+            spans = [Span(a + 1, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+            return " = ".join(self.step(span, "step") for span in spans)
         if not equals:
             return self.step(Span(0, len(self.tokens)), "answer")
         if len(equals) == 1 and self.is_label(Span(0, equals[0])):
@@ -585,7 +594,7 @@ class _Parser:
                               f"{_describe(token)}{_hint(token)}")
         if token.kind == "number":
             self.take()
-            return self.power(Piece(_number(token.text), P_ATOM), token)
+            return self.power(Piece(_number(token.text), P_ATOM))
         if token.kind == "letter":
             return self.identifier()
         if token.kind == "char":
@@ -614,7 +623,7 @@ class _Parser:
         raise AnswerError(f"unknown or unsupported LaTeX command `{name}` at column "
                           f"{token.column}{_command_hint(name)}")
 
-    def power(self, base: Piece, token: Token) -> Piece:
+    def power(self, base: Piece) -> Piece:
         """An optional superscript on a number, group or function value."""
         if self.at("_"):
             raise AnswerError(f"a subscript on `{self.excerpt(self.pos - 1, self.pos)}` at "
@@ -685,9 +694,12 @@ class _Parser:
         what = "braces" if opener.text == "{" else "parentheses"
         parts = self.split_commas(Span(index + 1, inner_stop))
         if len(parts) != 1:
+            after_name = index > 0 and self.tokens[index - 1].kind in ("letter", "char")
             raise AnswerError(
                 f"comma inside {what} at column {opener.column}: a list is written "
                 "[a, b, c] as the whole answer; arguments belong to a function"
+                + (r"; write f for f(\boldsymbol{x}, \boldsymbol{\theta}): the question's "
+                   "symbols already stand for those values" if after_name else "")
             )
         inner = self.parse_span(parts[0], self.expression, what)
         if opener.text == "{" and inner.prec < P_ATOM and self.at("^"):
@@ -696,7 +708,7 @@ class _Parser:
                 "braces do not print as parentheses; write (...)^{...}"
             )
         grouped = inner if inner.prec == P_ATOM else Piece(f"({inner.text})", P_ATOM)
-        return self.power(grouped, opener)
+        return self.power(grouped)
 
     def absolute(self, opener: str, closer: str, with_left: bool = False) -> Piece:
         start = self.take()
@@ -712,7 +724,7 @@ class _Parser:
             self.expect(closer, f"`{opener}` at column {start.column}")
         finally:
             self.bare_bars = saved
-        return self.power(Piece(f"abs({inner.text})", P_ATOM), start)
+        return self.power(Piece(f"abs({inner.text})", P_ATOM))
 
     def split_commas(self, span: Span) -> list[Span]:
         parts, first, index = [], span.start, span.start
@@ -781,7 +793,7 @@ class _Parser:
         call = Piece(f"{name}({', '.join(a.text for a in arguments)})", P_ATOM)
         if exponent is not None:
             call = Piece(f"{call.text}**{exponent}", P_POWER)
-        return self.power(call, command) if exponent is None else call
+        return self.power(call) if exponent is None else call
 
     def function_power(self, command: Token) -> str | None:
         r"""`\tanh^2(x)` is tanh(x)^2; `\sigma^{-1}` would be the inverse: refused."""
@@ -875,6 +887,10 @@ class _Parser:
         word, inner = self.group_word(command)
         if word in _NAMED_FUNCTIONS:
             return self.function(_NAMED_FUNCTIONS[word], command)
+        if len(inner) > 1 and word.isalnum() and self.namespace.lookup(word) is not None:
+            # A declared multi-letter name written upright: \mathrm{fullconv}_n.
+            name = Token("letter", word, inner[0].start, inner[-1].stop)
+            return self.identifier(base_token=name, begin=command.start)
         if len(inner) == 1 and (inner[0].kind == "letter" or inner[0].text.lstrip("\\") in _GREEK):
             return self.identifier(base_token=inner[0], begin=command.start)
         raise AnswerError(f"`{command.text}{{{word}}}` at column {command.column} is not a "
@@ -950,7 +966,7 @@ class _Parser:
 
     def text_words(self) -> str:
         r"""The words of one \text{...} (or none): `if`, `otherwise`, `and`, `or`."""
-        if not self.at(r"\text", r"\textrm", r"\mbox", r"\mathrm"):
+        if not self.at(*_TEXT_COMMANDS):
             return ""
         command = self.take()
         word, inner = self.group_word(command)
@@ -966,7 +982,7 @@ class _Parser:
         if self.at(*_OR):
             self.take()
             return "|"
-        if self.at(r"\text", r"\textrm", r"\mbox"):
+        if self.at(*_TEXT_COMMANDS):
             saved = self.pos
             word = self.text_words()
             if word in ("and", "or"):
@@ -1033,8 +1049,9 @@ class _Parser:
             self.take()
             return Piece(name, P_ATOM)
         raise AnswerError(
-            f"`{name}` at column {token.column} is ambiguous: write {token.text}_{{{follower.text}}}"
-            f" for a subscript or {follower.text}{token.text} for a product"
+            f"`{name}` at column {token.column} is ambiguous: write "
+            f"{token.text}_{{{follower.text}}} for a subscript or {follower.text}{token.text} "
+            "for a product"
         )
 
     def plain_name(self, token: Token) -> Piece:
@@ -1244,6 +1261,8 @@ def _hint(token: Token) -> str:
         return ": a comma only separates function arguments, indices or list items"
     if token.text in (")", "]", "}", r"\right"):
         return ": it closes nothing here"
+    if token.text in _TEXT_COMMANDS:
+        return r": \text is only for `if`, `otherwise`, `and`, `or` in \begin{cases}"
     return ""
 
 
