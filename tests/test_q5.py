@@ -1,0 +1,272 @@
+"""Question 5: reference answers verified, wrong answers refuted with counterexamples
+that these tests re-evaluate independently (NumPy networks, integer entries)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from checker import options
+from checker.check import check_answer, verify_reference
+from checker.namespace import Namespace
+from checker.questions import get
+from checker.textparse import parse_text
+from checker.verdict import Counterexample, Status, Verdict
+
+NUMPY_MODE = {"5.1": "valid", "5.2": "valid", "5.3": "valid",
+              "5.4": "full", "5.5": "full", "5.6": "full"}
+# Distinct primes for the entries: unequal polynomials of low degree in them differ.
+W2 = [3, 7, 13, 19, 29, 37, 43, 53, 61, 71, 79, 89]
+G = [101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181,
+     191, 193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277]
+
+REF_5_3 = get("5.3").reference
+REF_5_6 = get("5.6").reference
+
+
+@pytest.fixture(autouse=True)
+def default_options() -> Iterator[None]:
+    before = options.current()
+    options.configure(max_size=12)
+    yield
+    options.configure(max_size=before.max_size)
+
+
+# Independent evaluation ---------------------------------------------------------------
+def network_shapes(qid: str, d: int, k1: int, k2: int) -> tuple[int, int]:
+    """(|h1|, |a2|) by NumPy."""
+    mode = NUMPY_MODE[qid]
+    a1 = np.correlate(np.ones(d), np.ones(k1), mode)
+    a2 = np.correlate(a1, np.ones(k2), mode)
+    return len(a1), len(a2)
+
+
+def numpy_jacobian(qid: str, h: int, w2: list[int]) -> np.ndarray:
+    """J[i, n] = d a2_i / d h1_n: a2 is linear in h1, so column n is a2(e_n)."""
+    columns = [np.correlate(np.eye(h, dtype=np.int64)[n], w2, NUMPY_MODE[qid]) for n in range(h)]
+    return np.stack(columns, axis=1)
+
+
+def point(cx: Counterexample) -> dict[str, int]:
+    return {name: int(value) for name, value in cx.assignment if name in ["d", "k1", "k2", "i", "n"]}
+
+
+def value_at(qid: str, text: str, at: dict[str, int]) -> int:
+    """An answer (or one chain step) at a point, with the primes as entries."""
+    d, k1, k2 = at["d"], at["k1"], at["k2"]
+    h, a = network_shapes(qid, d, k1, k2)
+    w2 = W2[:k2]
+    g = G[:a]
+    jac = numpy_jacobian(qid, h, w2)
+    flip_w2 = w2[::-1]
+    convs = {"fullconv": np.correlate(g, flip_w2, "full"),
+             "validconv": np.correlate(g, flip_w2, "valid")}
+    namespace: Namespace = get(qid).namespace
+    expr = parse_text(text, namespace)
+    scalars = {v.symbol: sp.Integer(at[v.name]) for v in namespace.variables if v.name in at}
+    expr = expr.xreplace(scalars).doit()
+
+    def read(name: str, index: tuple[int, ...]) -> int:
+        if name == "J":
+            i, n = index
+            return int(jac[i - 1, n - 1]) if 1 <= i <= a and 1 <= n <= h else 0
+        vector = {"w2": w2, "g": g, "flipw2": flip_w2}.get(name)
+        values = list(vector) if vector is not None else convs[name].tolist()
+        (m,) = index
+        return int(values[m - 1]) if 1 <= m <= len(values) else 0
+
+    table = {e: sp.Integer(read(str(e.base.label), tuple(int(x) for x in e.indices)))
+             for e in expr.atoms(sp.Indexed)}
+    result = expr.xreplace(table)
+    assert result.is_Integer, f"{text} did not evaluate at {at}: {result}"
+    return int(result)
+
+
+def truth_at(qid: str, at: dict[str, int]) -> int:
+    d, k1, k2 = at["d"], at["k1"], at["k2"]
+    h, a = network_shapes(qid, d, k1, k2)
+    if qid in ("5.1", "5.4"):
+        return a
+    jac = numpy_jacobian(qid, h, W2[:k2])
+    if qid in ("5.2", "5.5"):
+        return int(jac[at["i"] - 1, at["n"] - 1])
+    return int(np.dot(G[:a], jac[:, at["n"] - 1]))  # the chain rule
+
+
+def shown_value(qid: str, shown: str, at: dict[str, int]) -> int:
+    """A value the report shows (e.g. `g[1]*w2[2]`), with the primes as entries."""
+    return value_at(qid, shown, at)
+
+
+def assert_genuine(qid: str, verdict: Verdict, wrong: str, right: str | None = None) -> None:
+    """The reported point is in range, and there the answer (or step) differs from the
+    truth (or the previous step); the shown values are those two values."""
+    assert verdict.status is Status.REFUTED, verdict
+    cx = verdict.counterexample
+    assert cx is not None
+    at = point(cx)
+    h, a = network_shapes(qid, at["d"], at["k1"], at["k2"])
+    assert 1 <= at["k1"] < at["d"] and 1 <= at["k2"] < at["d"] and a >= 1
+    assert 1 <= at.get("i", 1) <= a and 1 <= at.get("n", 1) <= h
+    answer = value_at(qid, wrong, at)
+    truth = truth_at(qid, at) if right is None else value_at(qid, right, at)
+    assert answer != truth
+    assert shown_value(qid, cx.answer, at) == answer
+    assert shown_value(qid, cx.truth, at) == truth
+
+
+# Reference answers -------------------------------------------------------------------
+@pytest.mark.parametrize("qid", ["5.1", "5.2", "5.3", "5.4", "5.5", "5.6"])
+def test_reference_answer_is_verified_with_its_range(qid: str) -> None:
+    verdict = verify_reference(qid)
+    assert verdict.status is Status.VERIFIED, verdict
+    assert "exhaustive, all sizes d ≤ 12" in verdict.method
+    assert "random sizes 12 < d ≤ 64" in verdict.method
+
+
+@pytest.mark.parametrize("qid", ["5.1", "5.4"])
+def test_size_formulas_are_proved_for_symbolic_sizes(qid: str) -> None:
+    verdict = verify_reference(qid)
+    assert verdict.method.startswith("symbolic, all admissible sizes")
+    assert [s.status for s in verdict.steps] == [Status.VERIFIED, Status.VERIFIED]
+
+
+@pytest.mark.parametrize("qid, steps", [("5.3", 5), ("5.6", 5)])
+def test_chain_report_shows_every_step(qid: str, steps: int) -> None:
+    verdict = verify_reference(qid)
+    assert len(verdict.steps) == steps + 1  # every step, then the identity
+    assert all(s.status is Status.VERIFIED for s in verdict.steps)
+    assert verdict.steps[0].text.startswith("step 1: Sum(")
+    assert "the identity to show" in verdict.steps[-1].text
+
+
+@pytest.mark.parametrize(
+    "qid, text",
+    [
+        ("5.1", "2 + d - (k1 + k2)"),
+        ("5.2", "w2[n-i+1]"),  # out-of-bound entries are zero: the range is implied
+        ("5.2", "w2[n-i+1] if i <= n else 0"),
+        ("5.2", "Piecewise((w2[n-i+1], (i >= n-k2+1) & (i <= n)), (0, True))"),
+        ("5.4", "d + k1 + k2 - 2"),
+        ("5.5", "w2[n+k2-i]"),
+        ("5.3", "Sum(g[i]*w2[n-i+1], (i, 1, n))"),
+        ("5.3", "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[n-j+1]*w2[j], (j, 1, k2)) "
+                "= Sum(g[n+j-k2]*flipw2[j], (j, 1, k2))"),
+        ("5.6", "Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) "
+                "= validconv[n]"),
+    ],
+    ids=["5.1-rearranged", "5.2-implied-range", "5.2-one-sided", "5.2-Piecewise",
+         "5.4-reference", "5.5-implied-range", "5.3-one-step", "5.3-short-chain",
+         "5.6-short-chain"],
+)
+def test_equivalent_answers_are_verified(qid: str, text: str) -> None:
+    verdict = check_answer(qid, text)
+    assert verdict.status is Status.VERIFIED, (verdict.method, verdict.reason,
+                                               verdict.counterexample)
+
+
+# Wrong answers ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "qid, text",
+    [
+        ("5.1", "d - k1 - k2 + 1"),
+        ("5.1", "d - k1 - k2 + 3"),
+        ("5.1", "d + k1 + k2 - 2"),  # the full answer for the valid case
+        ("5.4", "d + k1 + k2 - 1"),
+        ("5.4", "d - k1 - k2 + 2"),  # the valid answer for the full case
+        ("5.2", "w2[n-i]"),
+        ("5.2", "w2[n-i+1] if max(n-k2+1, 1) <= i <= min(n, d-k1-k2+1) else 0"),  # boundary
+        ("5.2", "w2[n-i+1] if n-k2+1 < i <= n else 0"),  # boundary dropped on the left
+        ("5.2", "w2[n+k2-i] if n <= i <= n+k2-1 else 0"),  # the full answer
+        ("5.2", "2*w2[n-i+1]"),
+        ("5.5", "w2[n-i+1] if max(n-k2+1, 1) <= i <= min(n, d-k1-k2+2) else 0"),  # valid
+        ("5.5", "w2[n+k2-i+1]"),
+        ("5.5", "w2[n+k2-i] if n <= i <= n+k2-2 else 0"),
+    ],
+    ids=["5.1-off-by-one-low", "5.1-off-by-one-high", "5.1-full-answer", "5.4-off-by-one",
+         "5.4-valid-answer", "5.2-w[n-i]", "5.2-dropped-boundary", "5.2-strict-lower-bound",
+         "5.2-full-answer", "5.2-factor-2", "5.5-valid-answer", "5.5-shifted-index",
+         "5.5-dropped-boundary"],
+)
+def test_wrong_answers_are_refuted_with_a_genuine_counterexample(qid: str, text: str) -> None:
+    verdict = check_answer(qid, text)
+    assert_genuine(qid, verdict, text)
+    assert "re-checked with SymPy" in verdict.counterexample.note  # type: ignore[union-attr]
+
+
+BROKEN_5_3 = REF_5_3.replace("w2[k2-j+1], (j, 1, k2))", "w2[k2-j], (j, 1, k2))")
+BROKEN_5_6 = REF_5_6.replace("(i, n, n+k2-1)", "(i, n, n+k2-2)")
+
+
+@pytest.mark.parametrize(
+    "qid, text, bad_step",
+    [
+        ("5.3", BROKEN_5_3, 3),
+        ("5.6", BROKEN_5_6, 2),
+        ("5.3", REF_5_3.replace("(i, 1, d-k1-k2+2)", "(i, 1, d-k1-k2+1)"), 1),
+        ("5.3", REF_5_3.replace("fullconv[n]", "validconv[n]"), 5),
+        ("5.6", REF_5_6.replace("validconv[n]", "fullconv[n]"), 5),
+    ],
+    ids=["5.3-wrong-flip-index", "5.6-dropped-boundary-term", "5.3-first-step-range",
+         "5.3-valid-identity", "5.6-full-identity"],
+)
+def test_a_broken_chain_names_its_first_false_step(qid: str, text: str, bad_step: int) -> None:
+    verdict = check_answer(qid, text)
+    assert verdict.status is Status.REFUTED
+    label = "the chain rule" if bad_step == 1 else f"step {bad_step - 1}"
+    assert f"step {bad_step} against {label}" in verdict.method
+    steps = [s.strip() for s in text.split(" = ")]
+    reported = verdict.steps[bad_step - 1]
+    assert reported.status is Status.REFUTED
+    assert all(s.status is Status.VERIFIED for s in verdict.steps[: bad_step - 1])
+    right = None if bad_step == 1 else steps[bad_step - 2]
+    assert_genuine(qid, verdict, steps[bad_step - 1], right)
+
+
+def test_a_chain_ending_elsewhere_is_refuted_at_the_identity() -> None:
+    # Every step equals the one before, but the last is not g full-conv flip(w2).
+    text = "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2))"
+    verdict = check_answer("5.3", text)
+    assert verdict.status is Status.VERIFIED  # this chain does reach the gradient...
+    wrong = check_answer("5.3", "Sum(g[i]*w2[n-i+1], (i, 1, n)) = Sum(g[i]*w2[i], (i, 1, n))")
+    assert wrong.status is Status.REFUTED
+    assert wrong.steps[1].status is Status.REFUTED  # step 2 against step 1
+    assert wrong.steps[2].status is Status.REFUTED  # and the identity
+
+
+def test_entry_conditions_on_values_are_only_evidence() -> None:
+    # w2[1] > 0 holds for one of the two answers at the fixed random entries and not
+    # for the other: one agrees (undecided: evidence only), the other is refuted.
+    verdicts = [check_answer("5.2", f"w2[n-i+1] if w2[1] {op} 0 else 0") for op in (">", "<")]
+    assert sorted(v.status.value for v in verdicts) == ["refuted", "undecided"]
+    refuted = next(v for v in verdicts if v.status is Status.REFUTED)
+    undecided = next(v for v in verdicts if v.status is Status.UNDECIDED)
+    assert refuted.counterexample is not None
+    assert "w2[1..k2]" in dict(refuted.counterexample.assignment)
+    assert "evidence, not a proof" in undecided.reason
+
+
+def test_undefined_answer_is_refuted() -> None:
+    verdict = check_answer("5.2", "w2[n-i+1] if i != n+1 else 1/(i-n-1)")
+    assert verdict.status is Status.REFUTED
+    assert verdict.counterexample is not None and verdict.counterexample.answer == "undefined"
+
+
+@pytest.mark.parametrize(
+    "qid, text",
+    [("5.2", "exp(w2[1])"), ("5.2", "x[1]"), ("5.3", "Sum(g[i]*w2[n-i+1], (i, 1, n)) = n < 3"),
+     ("5.1", "w2[1]")],
+    ids=["function-not-allowed", "unknown-vector", "condition-as-step", "vector-in-5.1"],
+)
+def test_answers_outside_the_namespace_are_errors(qid: str, text: str) -> None:
+    assert check_answer(qid, text).status is Status.ERROR
+
+
+def test_max_size_sets_the_exhaustive_range() -> None:
+    options.configure(max_size=6)
+    verdict = verify_reference("5.5")
+    assert verdict.status is Status.VERIFIED
+    assert "all sizes d ≤ 6 (" in verdict.method and "random sizes 6 < d ≤ 64" in verdict.method
