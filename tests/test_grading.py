@@ -149,3 +149,15 @@ def test_grade_formats_and_atomic_out(tmp_path: Path) -> None:
     assert result.returncode == 1 and result.stdout == ""
     assert json.loads(out.read_text())["exit_code"] == 1
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_example_files_grade_as_documented() -> None:
+    root = Path(__file__).resolve().parent.parent / "examples"
+    ada, bob = grading.grade([str(root / "ada.toml"), str(root / "bob.toml")], LIMITS, jobs=2)
+    assert ada.person == "Ada Lovelace" and ada.verified == len(ada.verdicts) == 23
+    statuses = {v.id: v.status for v in bob.verdicts}
+    assert sorted(q for q, s in statuses.items() if s is Status.VERIFIED) == ["1.3", "1.5", "2.4", "5.4"]
+    assert statuses["5.5"] is Status.ERROR  # an unknown name, reported for that answer alone
+    assert all(s is Status.REFUTED for q, s in statuses.items() if q not in ("1.3", "1.5", "2.4", "5.4", "5.5"))
+    refuted = [v for v in bob.verdicts if v.status is Status.REFUTED]
+    assert all(v.counterexample is not None for v in refuted)

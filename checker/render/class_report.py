@@ -20,19 +20,24 @@ if TYPE_CHECKING:
 def render_class(results: list[PersonResult], total: int, seconds: float) -> str:
     buffer = io.StringIO()
     console = make_console(buffer)
-    ids = [q.id for q in all_questions()]
+    # One column per question, one mark per sub-question in ID order: 22 IDs fit a terminal.
+    groups: dict[str, list[str]] = {}
+    for q in all_questions():
+        groups.setdefault(q.id.split(".")[0], []).append(q.id)
     table = Table(title="class", title_justify="left")
     table.add_column("person", no_wrap=True)
-    for qid in ids:
-        table.add_column(qid, justify="center", no_wrap=True)
+    for number, ids in groups.items():
+        table.add_column(f"Q{number}", no_wrap=True)
     table.add_column("score", justify="right", no_wrap=True)
     for r in results:
         by_id = {v.id: v for v in r.verdicts}
-        cells = [_cell(by_id.get(qid)) for qid in ids]
+        cells = [Text.assemble(*(_cell(by_id.get(qid)) for qid in ids)) for ids in groups.values()]
         score = "file error" if "file" in by_id else r.score(total)
         table.add_row(Text(r.person), *cells, Text(score))
     console.print(table)
-    console.print(Text("✓ verified  ✗ refuted  ? undecided  ! error  · not answered", style="report.dim"))
+    order = "; ".join(f"Q{n}: {', '.join(ids)}" for n, ids in groups.items() if len(ids) > 1)
+    console.print(Text(f"✓ verified  ✗ refuted  ? undecided  ! error  · not answered  ({order})",
+                       style="report.dim"))
     for r in results:
         for v in r.verdicts:
             if v.status is Status.VERIFIED:
