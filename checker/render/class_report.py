@@ -26,7 +26,7 @@ def render_class(results: list[PersonResult], total: int, seconds: float) -> str
         groups.setdefault(q.id.split(".")[0], []).append(q.id)
     table = Table(title="class", title_justify="left")
     table.add_column("person", no_wrap=True)
-    for number, ids in groups.items():
+    for number in groups:
         table.add_column(f"Q{number}", no_wrap=True)
     table.add_column("score", justify="right", no_wrap=True)
     for r in results:
