@@ -9,14 +9,15 @@ reported, never raised: the caller's next check runs normally.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import resource
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 DEFAULT_TIMEOUT = 10.0  # seconds of wall time per check
 DEFAULT_MEMORY = 1024  # MiB of address space per check
@@ -37,6 +38,8 @@ class LimitHit:
 
 def run_bounded(function: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> Any:
     """function(*args) in a worker; its result, or LimitHit."""
+    import multiprocessing  # not needed on the cached path: loaded at the first check
+
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     worker = context.Process(target=_work, args=(sender, function, args, limits), daemon=True)

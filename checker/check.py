@@ -77,11 +77,24 @@ def run_all(
             advance()
         return verdict
 
+    if limits is not None and len(checks) > 1:
+        prepare([item[0] for item in checks])
     if jobs <= 1 or len(checks) <= 1:
         return [one(item) for item in checks]
     # Threads only wait: every check runs in its own forked, bounded worker process.
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(one, checks))
+
+
+def prepare(qids: list[str]) -> None:
+    """Build each question's answer-independent truth once, before workers fork."""
+    for qid in dict.fromkeys(qids):
+        try:
+            hook = get(qid).prepare
+        except AnswerError:
+            continue
+        if hook is not None:
+            hook()
 
 
 def _limit_reason(reason: str, limits: Limits) -> str:

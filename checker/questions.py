@@ -38,6 +38,10 @@ class Question:
     claim: Callable[[Any], Claim]  # parsed answer -> claim against the derived truth
     parts: tuple[str, ...] = ()  # PARTS: the names, in order
     notes: tuple[str, ...] = field(default=())
+    # Builds the answer-independent part of the truth (simulations, Jacobians) into the
+    # module's caches. Run in the parent before a batch forks its workers, so every
+    # worker inherits it instead of rebuilding it; never given any answer text.
+    prepare: Callable[[], object] | None = None
 
 
 _REGISTRY: dict[str, Question] = {}

@@ -532,4 +532,5 @@ register(Question(
           "link by link",
     claim=network_claim,
     parts=PARTS,
+    prepare=lambda: (lemma_steps(), seed_steps()),
 ))

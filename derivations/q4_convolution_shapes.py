@@ -24,6 +24,7 @@ layers of the network.
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -355,6 +356,7 @@ register(Question(
           "and pooling); the last output's element count. The formula o = floor((i+2p-k)/s)+1 "
           f"is checked against simulation ({GRID.describe()})",
     claim=scalars_claim,
+    prepare=lambda: (network_runs(), grid_sizes(), formula_step()),
 ))
 register(Question(
     id="4.2", title="parameters of layer 3, biases not included",
@@ -365,6 +367,7 @@ register(Question(
     truth="the number of entries of layer 3's weight tensor as the simulation built it for "
           "the array that reached it",
     claim=parameters_claim,
+    prepare=network_runs,
 ))
 _REFERENCE = {"full": "[1, 2, 5, 8, 6, 8]", "valid": "[5, 8]", "same": "[2, 5, 8, 6]"}
 for _mode in MODES:
@@ -376,4 +379,5 @@ for _mode in MODES:
         truth="(x * w)_n = Σ_m x_m w_(n−m) computed from the definition in exact arithmetic, "
               f"{_mode} mode; cross-checked with numpy.convolve",
         claim=convolution_claim(_mode),
+        prepare=lambda: importlib.import_module("numpy"),  # the cross-check's one import
     ))

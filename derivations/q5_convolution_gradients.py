@@ -1224,6 +1224,13 @@ REFERENCE_5_6 = (
 )
 
 
+def prepare_networks(mode: Mode) -> None:
+    """The Jacobians and convolutions every 5.2/5.3 (or 5.5/5.6) check reads."""
+    for witness in witnesses(mode, RANDOM_NETWORK_COUNT):
+        jacobian_table(witness.layout)
+        conv_table(witness.layout, mode.other)
+
+
 def _register(mode: Mode, first: int) -> None:
     name = "valid" if mode is Mode.VALID else "full"
     where = f"with {name} convolutions in (3) and (5)"
@@ -1247,7 +1254,7 @@ def _register(mode: Mode, first: int) -> None:
         if mode is Mode.VALID else "w2[n+k2-i] if n <= i <= n+k2-1 else 0",
         truth="SymPy differentiates a2 (built from h1 and w2 by the definitions) with respect "
               f"to h1; every entry (i, n) compared exactly, for {_TRUTH_SIZES}",
-        claim=entry_claim(mode), notes=CONVENTIONS,
+        claim=entry_claim(mode), notes=CONVENTIONS, prepare=lambda: prepare_networks(mode),
     ))
     register(Question(
         id=f"5.{first + 2}",
@@ -1261,7 +1268,7 @@ def _register(mode: Mode, first: int) -> None:
               f"symbolic gradient g; each step against the one before; the last step against "
               f"g {identity}-conv flip(w2) computed by the definitions; every n, for "
               f"{_TRUTH_SIZES}",
-        claim=chain_claim(mode), notes=CHAIN_NOTES,
+        claim=chain_claim(mode), notes=CHAIN_NOTES, prepare=lambda: prepare_networks(mode),
     ))
 
 
