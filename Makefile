@@ -19,7 +19,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check checker derivations tests
+	$(BIN)/ruff check checker derivations tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

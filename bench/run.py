@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DERIVCHECK = [PYTHON, "-m", "checker"]
+SAME_CLAIMS = "derivcheck verify, the baseline's claims, cold"
 
 
 def timed(command: list[str], repeat: int, env: dict[str, str] | None = None,
@@ -88,6 +89,12 @@ def main() -> int:
            f"decides {naive['claims_decided']}/{naive['claims']} claims "
            f"({naive['decided']}/{naive['pairs']} pairs)")
 
+    listed = json.loads(subprocess.run([*DERIVCHECK, "verify", "--format", "json", "--no-cache"],
+                                       capture_output=True, text=True, cwd=ROOT).stdout)["results"]
+    same = [r["id"] for r in listed if r["id"] not in naive["not_decided"]]
+    median, runs, result = timed([*DERIVCHECK, "verify", *same, "--no-cache"], 3)
+    record(SAME_CLAIMS, median, runs, f"the {len(same)} claims the baseline decides: {' '.join(same)}")
+
     classroom = work / "class"
     subprocess.run([PYTHON, str(ROOT / "bench" / "make_class.py"), str(classroom)], check=True,
                    env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -114,12 +121,12 @@ def write_report(figures: dict[str, dict[str, object]], naive: dict[str, int], p
     baseline = "naive baseline: simplify(answer - truth)"
     grade = next(k for k in figures if k.startswith("derivcheck grade"))
     rate = people / float(figures[grade]["median"])  # type: ignore[arg-type]
-    speedup = float(figures[baseline]["median"]) / float(figures[cold]["median"])  # type: ignore[arg-type]
+    speedup = float(figures[baseline]["median"]) / float(figures[SAME_CLAIMS]["median"])  # type: ignore[arg-type]
     targets = [
         ("cold verify ≤ 5× import sympy", f"{ratio(cold):.1f}×", ratio(cold) <= 5),
         ("warm verify ≤ 1.5× import sympy", f"{ratio(warm):.1f}×", ratio(warm) <= 1.5),
         ("check of one answer ≤ 2× import sympy", f"{ratio(check):.1f}×", ratio(check) <= 2),
-        ("≥ 3× faster than the naive baseline (cold verify)", f"{speedup:.1f}×", speedup >= 3),
+        ("≥ 3× faster than the naive baseline on the same claims", f"{speedup:.1f}×", speedup >= 3),
         ("grade ≥ 50 files/s", f"{rate:.0f} files/s", rate >= 50),
     ]
     lines = [
@@ -143,9 +150,11 @@ def write_report(figures: dict[str, dict[str, object]], naive: dict[str, int], p
     lines += [
         "",
         f"The naive baseline decides {naive['claims_decided']} of {naive['claims']} reference claims "
-        f"({naive['decided']} of {naive['pairs']} answer/truth pairs); claims decided by simulation "
-        "or exhaustive search over sizes (questions 1.1, 1.7, 3, 4, 5) have no such pair. derivcheck "
-        "decides every claim.",
+        f"({naive['decided']} of {naive['pairs']} answer/truth pairs). Not decided by it: "
+        f"{', '.join(naive['not_decided'])} — claims settled by properties, limits, simulation or "
+        "exhaustive search over sizes have no answer/truth pair for `simplify`, and a pair that "
+        "`simplify` does not reduce to 0 within 10 s is undecided. derivcheck's own summary for "
+        f"the same claims: {figures['derivcheck verify, cold (no cache)']['note']}.",
         "",
     ]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines), encoding="utf-8")

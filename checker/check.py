@@ -32,12 +32,10 @@ def check_answer(
     except AnswerError as exc:
         return Verdict(qid, "", Status.ERROR, "input", time.perf_counter() - start,
                        answer=text, reason=str(exc))
+    hit = cached(qid, text, latex, cache)
+    if hit is not None:
+        return hit
     key = answer_key(qid, text, latex, options.current().max_size) if cache else ""
-    if cache is not None:
-        hit = cache.get(key)
-        if hit is not None:
-            return replace(hit, answer=text, seconds=time.perf_counter() - start,
-                           notes=(*hit.notes, "cached"))
     if limits is None:
         verdict = _check(question, text, latex, start)
     else:
@@ -45,6 +43,17 @@ def check_answer(
     if cache is not None:
         cache.put(key, verdict)
     return verdict
+
+
+def cached(qid: str, text: str, latex: bool, cache: ResultCache | None) -> Verdict | None:
+    """The cached verdict for this answer, if any (marked as such)."""
+    if cache is None:
+        return None
+    start = time.perf_counter()
+    hit = cache.get(answer_key(qid, text, latex, options.current().max_size))
+    if hit is None:
+        return None
+    return replace(hit, answer=text, seconds=time.perf_counter() - start, notes=(*hit.notes, "cached"))
 
 
 def _bounded(question: Question, text: str, latex: bool, start: float, limits: Limits) -> Verdict:
@@ -78,7 +87,8 @@ def run_all(
         return verdict
 
     if limits is not None and len(checks) > 1:
-        prepare([item[0] for item in checks])
+        # Only for what the cache does not already answer: a warm run prepares nothing.
+        prepare([item[0] for item in checks if cached(*item, cache) is None])
     if jobs <= 1 or len(checks) <= 1:
         return [one(item) for item in checks]
     # Threads only wait: every check runs in its own forked, bounded worker process.
