@@ -131,6 +131,10 @@ def rational_zero(expr: sp.Basic) -> bool:
     False means only "not shown", never "nonzero".
     """
     e = rewrite_transcendental(expr)
+    # KroneckerDelta(i - 1, j - 1) and KroneckerDelta(i, j) are the same function of
+    # integers: written as KroneckerDelta(difference, 0), they become one atom.
+    e = e.replace(lambda d: isinstance(d, sp.KroneckerDelta),
+                  lambda d: sp.KroneckerDelta(sp.expand(d.args[0] - d.args[1]), 0))
     e = sp.expand_log(e, deep=True)
     e = exp_to_common_bases(e)
     e = sums_to_symbols(e)

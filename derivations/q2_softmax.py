@@ -8,6 +8,7 @@ from fractions import Fraction
 import sympy as sp
 from sympy.matrices.exceptions import ShapeError
 from sympy.matrices.expressions.diagonal import DiagMatrix
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from checker.claims import AllOf, Chain, Equal, Step
 from checker.errors import AnswerError
@@ -113,7 +114,35 @@ def jacobian_claim(answer: sp.Basic) -> AllOf:
             Equal(explicit[r, c], truth[r, c], (), f"K = {n}, entry ({r + 1}, {c + 1})")
             for r in range(n) for c in range(n)
         ]
-    return AllOf(tuple(parts), "every entry, every K in 2..8")
+    symbolic = symbolic_jacobian_entry(answer)
+    if symbolic is None:
+        return AllOf(tuple(parts), "every entry, every K in 2..8")
+    # Last, so a wrong answer is refuted with a small written-out K first.
+    return AllOf((*parts, symbolic), "every entry for symbolic K, and every entry for K = 2..8")
+
+
+ROW = Variable("r", ENTRY_DOMAIN, "a row of the Jacobian")
+COLUMN = Variable("s", ENTRY_DOMAIN, "a column of the Jacobian")
+
+
+def symbolic_jacobian_entry(answer: sp.MatrixExpr) -> Equal | None:
+    """Entry (r, s) for symbolic K: SymPy differentiates S(x)_r (a Sum over x[m],
+    m = 1..K) by x[s]; the answer's entry comes from SymPy's matrix-expression
+    indexing with p[m] = S(x)_m. None when SymPy leaves a case split it cannot
+    settle from 1 <= s <= K (then only the written-out sizes speak)."""
+    r, s, k, x = ROW.symbol, COLUMN.symbol, K.symbol, X.base
+    truth = sp.diff(softmax_entry(x, r, k), x[s]).doit()
+    # The Sum of KroneckerDelta(s, m) exp(x[m]) is exp(x[s]) exactly when 1 <= s <= K.
+    truth = truth.subs({sp.Ge(k, s): True, sp.Le(s, k): True, sp.Ge(s, 1): True, sp.Le(1, s): True})
+    entry = answer[r - 1, s - 1]
+    entry = entry.replace(
+        lambda e: isinstance(e, MatrixElement) and e.parent == P.symbol,
+        lambda e: softmax_entry(x, e.i + 1, k),
+    )
+    if truth.has(sp.Piecewise) or entry.has(MatrixElement, sp.MatrixSymbol):
+        return None
+    domains = ((r, ENTRY_DOMAIN), (s, ENTRY_DOMAIN), (k, SIZE_DOMAIN))
+    return Equal(entry, truth, domains, "symbolic K, entry (r, s)")
 
 
 def written_out(expr: sp.Basic, values: dict[sp.MatrixSymbol, sp.ImmutableMatrix]) -> sp.Matrix:
@@ -174,6 +203,7 @@ register(Question(
     statement="The Jacobian of the softmax function, in terms of p = S(x).",
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(K,), matrices=(P,)),
     reference="diag(p) - p*p.T",
-    truth="SymPy's Jacobian of the softmax definition, entry by entry, for every K in 2..8",
+    truth="SymPy's Jacobian of the softmax definition, entry by entry: for symbolic K "
+          "(entry (r, s), with KroneckerDelta) and written out for every K in 2..8",
     claim=jacobian_claim,
 ))

@@ -31,6 +31,11 @@ def test_reference_answer_is_verified(qid: str) -> None:
     assert verdict.status is Status.VERIFIED, verdict
 
 
+def test_jacobian_is_proved_for_symbolic_k_too() -> None:
+    verdict = verify_reference("2.4")
+    assert verdict.method.startswith("every entry for symbolic K, and every entry for K = 2..8")
+
+
 def test_chain_reports_every_step() -> None:
     verdict = verify_reference("2.1")
     assert len(verdict.steps) == 6  # two derived ends and the seed's four steps
