@@ -17,12 +17,15 @@ A file that cannot be read or parsed raises AnswerFileError; one bad entry is an
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from checker.errors import AnswerError
+from checker.printable import printable
 from checker.questions import AnswerKind, get
 
 if sys.version_info >= (3, 11):
@@ -54,31 +57,42 @@ class AnswerSheet:
 
 def load(path: str) -> AnswerSheet:
     file = Path(path)
+    shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
     try:
-        raw = file.read_bytes()[: MAX_FILE_BYTES + 1]
+        # Only regular files: a FIFO would block and /dev/zero would never end.
+        if not stat.S_ISREG(os.stat(file).st_mode):
+            raise AnswerFileError(f"{shown} is not a regular file")
+        with open(file, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise AnswerFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise AnswerFileError(f"cannot read {shown}: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise AnswerFileError(f"{path} is larger than {MAX_FILE_BYTES // 1024} KiB")
+        raise AnswerFileError(f"{shown} is larger than {MAX_FILE_BYTES // 1024} KiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise AnswerFileError(f"{path} is not UTF-8 (byte {exc.start})") from None
+        raise AnswerFileError(f"{shown} is not UTF-8 (byte {exc.start})") from None
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise AnswerFileError(f"{path} is not valid TOML: {exc}") from None
-    person = document.get("name", file.stem)
+        raise AnswerFileError(f"{shown} is not valid TOML: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise AnswerFileError(f"{shown} is nested too deeply to read") from None
+    except ValueError as exc:  # e.g. an integer past Python's 4,300-digit limit
+        raise AnswerFileError(f"{shown} cannot be read: {exc}") from None
+    stem = os.fsencode(file.stem).decode("utf-8", "backslashreplace")
+    person = document.get("name", stem)
     if not isinstance(person, str) or not person.strip():
-        raise AnswerFileError(f"{path}: `name` must be a non-empty string")
+        raise AnswerFileError(f"{shown}: `name` must be a non-empty string")
     answers = document.get("answers")
     if not isinstance(answers, dict):
         raise AnswerFileError(f"{path}: no [answers] table")
     unknown_keys = set(document) - {"name", "answers"}
     if unknown_keys:
-        raise AnswerFileError(f"{path}: unexpected key(s) {', '.join(sorted(unknown_keys))}")
-    entries = tuple(_entry(str(qid), value) for qid, value in answers.items())
-    return AnswerSheet(person.strip(), str(path), entries)
+        keys = ", ".join(sorted(printable(k) for k in unknown_keys))
+        raise AnswerFileError(f"{shown}: unexpected key(s) {keys}")
+    entries = tuple(_entry(printable(str(qid)), value) for qid, value in answers.items())
+    return AnswerSheet(printable(person.strip()), shown, entries)
 
 
 def _entry(qid: str, value: Any) -> Entry:

@@ -49,14 +49,18 @@ def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
         steps = [s for s in _CHAIN_SEPARATOR.split(normalise(text))]
         if any(not s.strip() for s in steps):
             raise AnswerError("a chain is `step = step = ...` with no empty step")
-        values = tuple(parse_text(s, question.namespace) for s in steps)
+        values = tuple(_expression(parse_text(s, question.namespace), "a step") for s in steps)
         return Parsed(values, " = ".join(sp.sstr(v) for v in values))
-    value = parse_text(text, question.namespace)
-    if isinstance(value, sp.Tuple):
-        raise AnswerError("expected one expression, not a list")
-    if is_condition(value):
-        raise AnswerError("expected an expression, not a condition")
+    value = _expression(parse_text(text, question.namespace), "the answer")
     return Parsed(value, sp.sstr(value))
+
+
+def _expression(value: sp.Basic, what: str) -> sp.Basic:
+    if isinstance(value, sp.Tuple):
+        raise AnswerError(f"{what} must be one expression, not a list")
+    if is_condition(value):
+        raise AnswerError(f"{what} must be an expression, not a condition")
+    return value
 
 
 def _word(text: str, namespace: Namespace) -> Parsed:
@@ -91,7 +95,7 @@ def _parts(text: str, question: Question, latex: bool = False) -> Parsed:
             from checker.latex import latex_to_text
 
             expr = latex_to_text(expr, question.namespace)
-        found[name] = parse_text(expr, question.namespace)
+        found[name] = _expression(parse_text(expr, question.namespace), f"part `{name}`")
     missing = [p for p in question.parts if p not in found]
     if missing:
         raise AnswerError(f"missing part{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")

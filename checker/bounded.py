@@ -73,9 +73,20 @@ def run_bounded(function: Callable[..., Any], args: tuple[Any, ...], limits: Lim
     return LimitHit("memory" if code in (-6, -9, -11) else f"crash: worker exit code {code}")
 
 
+def _mapped_bytes() -> int:
+    """This process's virtual size (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _work(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...], limits: Limits) -> None:
     try:
-        memory = limits.memory_mb * 1024 * 1024
+        # The budget is on top of what the worker inherited: a parent with many threads
+        # (grade --jobs) or prepared truths already maps hundreds of MiB of address space.
+        memory = _mapped_bytes() + limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         cpu = int(limits.timeout) + 2
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))

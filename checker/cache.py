@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import sys
 import threading
@@ -42,7 +41,9 @@ def code_digest() -> str:
 
 
 def answer_key(qid: str, text: str, latex: bool, max_size: int) -> str:
-    normalised = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    # NFKC is what the parsers apply first, so it never changes an answer's meaning;
+    # inner whitespace can ("6553 6" is an error, "65536" a number): it is kept.
+    normalised = unicodedata.normalize("NFKC", text).strip()
     material = json.dumps([code_digest(), qid, latex, normalised, max_size])
     return hashlib.sha256(material.encode()).hexdigest()
 

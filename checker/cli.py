@@ -71,7 +71,7 @@ def _add_common(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMAT
     parser.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"wall-clock seconds per check (default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--memory", type=_positive_int, default=DEFAULT_MEMORY, metavar="MiB",
-                        help=f"memory per check in MiB (default {DEFAULT_MEMORY})")
+                        help=f"memory each check may add, in MiB (default {DEFAULT_MEMORY})")
     parser.add_argument("--max-size", type=_positive_int, default=options.DEFAULT_MAX_SIZE,
                         metavar="N", help="exhaustive checks over sizes cover sizes up to N "
                         f"(default {options.DEFAULT_MAX_SIZE})")

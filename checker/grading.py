@@ -20,6 +20,8 @@ from checker.answerfile import AnswerFileError, AnswerSheet, load
 from checker.bounded import Limits
 from checker.cache import ResultCache
 from checker.check import run_all
+from checker.errors import AnswerError
+from checker.printable import printable
 from checker.questions import all_questions
 from checker.verdict import Status, Verdict, exit_code
 
@@ -50,8 +52,9 @@ def grade(
         try:
             sheets.append(load(path))
         except AnswerFileError as exc:
-            sheets.append(Verdict("file", path, Status.ERROR, "answer file", 0.0, reason=str(exc),
-                                  notes=(f"person: {os.path.basename(path)}", f"file: {path}")))
+            shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+            sheets.append(Verdict("file", shown, Status.ERROR, "answer file", 0.0, reason=str(exc),
+                                  notes=(f"person: {os.path.basename(shown)}", f"file: {shown}")))
     unique: dict[Key, None] = {}
     for sheet in sheets:
         if isinstance(sheet, AnswerSheet):
@@ -82,6 +85,8 @@ def grade_command(args: argparse.Namespace, limits: Limits, cache: ResultCache |
     from rich.console import Console
     from rich.progress import Progress
 
+    if args.out:
+        check_writable(args.out)  # before the work, not after it
     started = time.perf_counter()
     stderr = Console(stderr=True)
     with Progress(console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
@@ -118,12 +123,22 @@ def render(results: list[PersonResult], fmt: str, seconds: float) -> str:
     return render_class(results, total, seconds)
 
 
+def check_writable(path: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise AnswerError(f"--out {path} is a directory")
+    if not os.path.isdir(directory):
+        raise AnswerError(f"--out {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise AnswerError(f"--out {path}: directory {directory} is not writable")
+
+
 def write_atomically(path: str, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half."""
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".derivcheck-", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(text)
         os.replace(temporary, path)
     except BaseException:

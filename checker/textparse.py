@@ -27,10 +27,11 @@ class Limits:
     """Static caps checked before anything is built (each names itself in its error)."""
 
     max_length: int = 2000
-    max_depth: int = 60
+    max_depth: int = 100
     max_digits: int = 60
     max_exponent: int = 100
-    max_result_digits: int = 5000
+    # Below Python's 4,300-digit int-to-str limit, which printing a result would hit.
+    max_result_digits: int = 4000
 
 
 DEFAULT_LIMITS = Limits()
@@ -60,6 +61,11 @@ def normalise(text: str, limits: Limits = DEFAULT_LIMITS) -> str:
             f"answer too long: {len(text)} characters (limit {limits.max_length})"
         )
     text = unicodedata.normalize("NFKC", text)
+    if len(text) > limits.max_length:  # NFKC can lengthen text (e.g. ⑽ becomes (10))
+        raise AnswerError(
+            f"answer too long after Unicode normalisation: {len(text)} characters "
+            f"(limit {limits.max_length})"
+        )
     text = text.replace("\u2212", "-").replace("\u00d7", "*").replace("\u22c5", "*")
     for position, char in enumerate(text):
         if not (char.isascii() and (char.isprintable() or char in " \t\n")):
@@ -89,7 +95,7 @@ def parse_text(
         return _Builder(namespace, limits).build(tree.body)
     except AnswerError:
         raise
-    except (TypeError, ValueError, AttributeError) as exc:
+    except (TypeError, ValueError, AttributeError, NotImplementedError) as exc:
         # SymPy refusing a combination, e.g. a matrix plus a scalar.
         raise AnswerError(f"the answer does not form a valid expression: {exc}") from None
     except RecursionError:
@@ -127,7 +133,30 @@ class _Builder:
                 f"{_construct_name(node)} `{_describe(node)}` is not part of the answer language"
             )
         result: sp.Basic = method(node)
+        if isinstance(result, sp.Rational) and _digits(result) > self.limits.max_result_digits:
+            raise AnswerError(
+                f"`{_describe(node)}` is too large a number "
+                f"(limit {self.limits.max_result_digits} digits)"
+            )
         return result
+
+    def scalar(self, node: ast.AST) -> sp.Basic:
+        """A number or scalar expression: not a list, a condition or a matrix."""
+        value = self.build(node)
+        if isinstance(value, sp.Tuple):
+            raise AnswerError(f"a list cannot be used here: `{_describe(node)}`")
+        if is_condition(value):
+            raise AnswerError(f"a condition cannot be used as a value: `{_describe(node)}`")
+        return value
+
+    def operand(self, node: ast.AST) -> sp.Basic:
+        """A scalar, or a declared matrix (matrix arithmetic is SymPy's to check)."""
+        if isinstance(node, ast.Name | ast.Attribute | ast.Call | ast.BinOp | ast.UnaryOp):
+            value = self.build(node)
+            if isinstance(value, sp.Tuple) or is_condition(value):
+                return self.scalar(node)
+            return value
+        return self.scalar(node)
 
     # literals and names -------------------------------------------------
     def _Constant(self, node: ast.Constant) -> sp.Basic:
@@ -174,15 +203,17 @@ class _Builder:
         operation = _BINARY.get(type(node.op))
         if operation is None:
             raise AnswerError(f"operator in `{_describe(node)}` is not part of the answer language")
-        left, right = self.build(node.left), self.build(node.right)
+        left, right = self.operand(node.left), self.operand(node.right)
         if isinstance(node.op, ast.Mult) and _is_matrix(left) and _is_matrix(right):
             return sp.MatMul(left, right)
+        if isinstance(node.op, ast.Div) and _is_matrix(right):
+            raise AnswerError(f"cannot divide by a matrix in `{_describe(node)}`")
         if isinstance(node.op, ast.Div) and right.is_zero:
             raise AnswerError(f"division by zero in `{_describe(node)}`")
         return operation(left, right)
 
     def _power(self, node: ast.BinOp) -> sp.Basic:
-        base, exponent = self.build(node.left), self.build(node.right)
+        base, exponent = self.operand(node.left), self.scalar(node.right)
         if exponent.is_number:
             if not exponent.is_Rational:
                 raise AnswerError(f"exponent in `{_describe(node)}` must be a rational number")
@@ -193,7 +224,7 @@ class _Builder:
                 )
             if base.is_zero and exponent.is_negative:
                 raise AnswerError(f"division by zero in `{_describe(node)}`")
-            if base.is_Rational and _digits(base) * abs(exponent) > self.limits.max_result_digits:
+            if base.is_Rational and _digits(base) * abs(exponent) > self.limits.max_result_digits * 2:
                 raise AnswerError(
                     f"`{_describe(node)}` is too large a number "
                     f"(limit {self.limits.max_result_digits} digits)"
@@ -205,9 +236,9 @@ class _Builder:
 
     def _UnaryOp(self, node: ast.UnaryOp) -> sp.Basic:
         if isinstance(node.op, ast.USub):
-            return -self.build(node.operand)
+            return -self.operand(node.operand)
         if isinstance(node.op, ast.UAdd):
-            return self.build(node.operand)
+            return self.operand(node.operand)
         if isinstance(node.op, ast.Not):
             return sp.Not(self._condition(node.operand))
         raise AnswerError(f"operator in `{_describe(node)}` is not part of the answer language")
@@ -222,7 +253,7 @@ class _Builder:
         return result
 
     def _Compare(self, node: ast.Compare) -> sp.Basic:
-        terms = [self.build(node.left)] + [self.build(c) for c in node.comparators]
+        terms = [self.scalar(node.left)] + [self.scalar(c) for c in node.comparators]
         parts = []
         for op, left, right in zip(node.ops, terms, terms[1:], strict=False):
             relation = _COMPARE.get(type(op))
@@ -237,14 +268,14 @@ class _Builder:
 
     def _IfExp(self, node: ast.IfExp) -> sp.Basic:
         return sp.Piecewise(
-            (self.build(node.body), self._condition(node.test)), (self.build(node.orelse), True)
+            (self.scalar(node.body), self._condition(node.test)), (self.scalar(node.orelse), True)
         )
 
     # structure ------------------------------------------------------------
     def _List(self, node: ast.List) -> sp.Basic:
         if not node.elts:
             raise AnswerError("empty list")
-        return sp.Tuple(*(self.build(e) for e in node.elts))
+        return sp.Tuple(*(self.scalar(e) for e in node.elts))
 
     def _Subscript(self, node: ast.Subscript) -> sp.Basic:
         if not isinstance(node.value, ast.Name):
@@ -262,7 +293,7 @@ class _Builder:
                 f"`{item.name}` takes {item.rank} ind{'ex' if item.rank == 1 else 'ices'}, "
                 f"got {len(index_nodes)} in `{_describe(node)}`"
             )
-        indices = [self.build(n) for n in index_nodes]
+        indices = [self.scalar(n) for n in index_nodes]
         for index, index_node in zip(indices, index_nodes, strict=True):
             if index.is_number and not index.is_Integer:
                 raise AnswerError(f"index `{_describe(index_node)}` must be an integer")
@@ -290,14 +321,19 @@ class _Builder:
             raise AnswerError(f"starred arguments are not allowed in `{_describe(node)}`")
         if name in _UNARY_FUNCTIONS:
             self._arity(node, 1)
-            argument = self.build(node.args[0])
+            argument = self.scalar(node.args[0])
+            if _is_matrix(argument):
+                raise AnswerError(f"`{name}` of a matrix is not defined in `{_describe(node)}`")
             if name == "log" and argument.is_zero:
                 raise AnswerError(f"log of zero in `{_describe(node)}`")
             return _UNARY_FUNCTIONS[name](argument)
         if name in _VARIADIC_FUNCTIONS:
             if len(node.args) < 2:
                 raise AnswerError(f"`{name}` takes at least 2 arguments in `{_describe(node)}`")
-            return _VARIADIC_FUNCTIONS[name](*(self.build(a) for a in node.args))
+            arguments = [self.scalar(a) for a in node.args]
+            if any(_is_matrix(a) for a in arguments):
+                raise AnswerError(f"`{name}` of a matrix is not defined in `{_describe(node)}`")
+            return _VARIADIC_FUNCTIONS[name](*arguments)
         if name == "Sum":
             return self._sum(node)
         if name == "Piecewise":
@@ -327,12 +363,12 @@ class _Builder:
         name = limits[0].id
         if name in self.namespace.functions or name.startswith("_"):
             raise AnswerError(f"`{name}` cannot be a summation index")
-        low, high = self.build(limits[1]), self.build(limits[2])
+        low, high = self.scalar(limits[1]), self.scalar(limits[2])
         index = sp.Symbol(name, integer=True)
         outer = self.bound.get(name)
         self.bound[name] = index
         try:
-            body = self.build(node.args[0])
+            body = self.scalar(node.args[0])
         finally:
             if outer is None:
                 del self.bound[name]
@@ -345,7 +381,7 @@ class _Builder:
         for arg in node.args:
             if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
                 raise AnswerError(f"Piecewise takes (value, condition) pairs, not `{_describe(arg)}`")
-            pieces.append((self.build(arg.elts[0]), self._condition(arg.elts[1])))
+            pieces.append((self.scalar(arg.elts[0]), self._condition(arg.elts[1])))
         if not pieces:
             raise AnswerError("Piecewise needs at least one (value, condition) pair")
         return sp.Piecewise(*pieces)
@@ -358,7 +394,9 @@ def is_condition(value: sp.Basic) -> bool:
 
 
 def _digits(number: sp.Rational) -> int:
-    return max(len(str(abs(number.p))), len(str(number.q)))
+    # From the bit length: str() of a huge integer would itself hit Python's limit.
+    bits = max(abs(int(number.p)).bit_length(), int(number.q).bit_length())
+    return int(bits * 0.30103) + 1
 
 
 def _is_matrix(value: sp.Basic) -> bool:

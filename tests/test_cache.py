@@ -15,11 +15,19 @@ from checker.verdict import Status, Verdict
 def test_second_check_is_served_from_the_cache(tmp_path: Path) -> None:
     cache = ResultCache(tmp_path)
     first = check_answer("1.4", "y - f", cache=cache)
-    second = check_answer("1.4", "y  -  f", cache=cache)  # same answer, other spacing
+    second = check_answer("1.4", " y - f\n", cache=cache)  # same answer, outer spacing
     assert "cached" not in first.notes and "cached" in second.notes
     assert second.status is Status.REFUTED
     assert second.counterexample == first.counterexample
-    assert second.answer == "y  -  f"
+    assert second.answer == " y - f\n"
+
+
+def test_inner_whitespace_is_part_of_the_key(tmp_path: Path) -> None:
+    # "6553 6" is a syntax error; it must not decide the verdict of "65536".
+    cache = ResultCache(tmp_path)
+    assert check_answer("4.1", "6553 6", cache=cache).status is Status.ERROR
+    right = check_answer("4.1", "65536", cache=cache)
+    assert right.status is Status.VERIFIED and "cached" not in right.notes
 
 
 def test_key_separates_question_format_and_options() -> None:
@@ -31,7 +39,8 @@ def test_key_separates_question_format_and_options() -> None:
         answer_key("1.4", "f + y", False, 12),
     }
     assert len(keys) == 5
-    assert answer_key("1.4", "f-y", False, 12) == answer_key("1.4", " f - y ", False, 12)
+    assert answer_key("1.4", "f - y", False, 12) == answer_key("1.4", " f - y ", False, 12)
+    assert answer_key("1.4", "f-y", False, 12) != answer_key("1.4", "f - y", False, 12)
 
 
 def test_verdict_round_trips_through_json() -> None:

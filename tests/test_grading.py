@@ -162,3 +162,52 @@ def test_example_files_grade_as_documented() -> None:
     assert others and all(s is Status.REFUTED for s in others)
     refuted = [v for v in bob.verdicts if v.status is Status.REFUTED]
     assert all(v.counterexample is not None for v in refuted)
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('"1.4" = ' + "[" * 500 + "]" * 500, "nested too deeply"),
+    ('"4.1" = ' + "9" * 5000, "cannot be read"),
+])
+def test_file_that_breaks_the_toml_reader_is_an_error(tmp_path: Path, body: str, message: str) -> None:
+    path = write(tmp_path, "evil.toml", "[answers]\n" + body + "\n")
+    [result] = grading.grade([path], LIMITS)
+    assert result.verdicts[0].status is Status.ERROR and message in result.verdicts[0].reason
+
+
+def test_special_files_are_refused_without_reading_them(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.toml"
+    zero.symlink_to("/dev/zero")
+    results = grading.grade([str(fifo), str(zero), str(tmp_path)], LIMITS)
+    assert [r.verdicts[0].status for r in results] == [Status.ERROR] * 3
+    assert all("not a regular file" in r.verdicts[0].reason for r in results)
+
+
+def test_names_cannot_forge_report_lines_or_break_formats(tmp_path: Path) -> None:
+    body = ('name = "=HYPERLINK(1)\\n\\u2713 Alice 1.4: forged\\u001b[2J"\n'
+            '[answers]\n"1.4" = "y - f"\n"\\u001b[31m" = "x"\n')
+    path = write(tmp_path, "eve.toml", body)
+    text = run_grade(path)
+    assert "\x1b" not in text.stdout and "\n✓ Alice" not in text.stdout
+    root = ET.fromstring(run_grade(path, "--format", "junit").stdout)  # still parseable
+    assert root.findall(".//testcase")
+    rows = list(csv.reader(io.StringIO(run_grade(path, "--format", "csv").stdout)))
+    assert all(row[0].startswith("'=HYPERLINK") for row in rows[1:])
+
+
+def test_unwritable_out_fails_before_grading(tmp_path: Path) -> None:
+    path = write(tmp_path, "good.toml", GOOD)
+    result = run_grade(path, "--out", str(tmp_path / "missing" / "report.txt"))
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_non_utf8_file_name_is_reported_safely(tmp_path: Path) -> None:
+    raw = os.path.join(os.fsencode(tmp_path), b"\xff\xfename.toml")
+    with open(raw, "w", encoding="utf-8") as stream:
+        stream.write(WRONG)
+    out = tmp_path / "report.csv"
+    result = run_grade(os.fsdecode(raw), "--format", "csv", "--out", str(out))
+    assert result.returncode == 1, result.stderr
+    assert "\\xff\\xfename" in out.read_text(encoding="utf-8")

@@ -151,3 +151,25 @@ def test_no_string_reaches_sympy(tmp_path: pytest.TempPathFactory) -> None:
     import os
 
     assert not os.path.exists(sentinel)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("exp([1, 2])", "a list cannot be used here"),
+    ("sigmoid(f < 1)", "a condition cannot be used as a value"),
+    ("(10**49)**100", "too large a number"),
+    ("*".join(["1e299"] * 18), "too large a number"),
+    ("1/p", "cannot divide by a matrix"),
+    ("exp(p)", "of a matrix is not defined"),
+    ("max(p, f)", "of a matrix is not defined"),
+    ("[1, [2]]", "a list cannot be used here"),
+    ("x[[1]]", "a list cannot be used here"),
+    ("f - y + 0*Max(" + "⑽," * 990 + "1)", "after Unicode normalisation"),
+])
+def test_values_of_the_wrong_kind_and_size_are_rejected(text: str, message: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_text(text, NS)
+    assert message in str(caught.value)
+
+
+def test_long_flat_sums_are_not_mistaken_for_nesting() -> None:
+    assert parse_text("+".join(["f"] * 90), NS) == 90 * f

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
+from checker.printable import csv_safe, printable
 from checker.questions import all_questions
 from checker.render.text_report import MARKS, make_console, status_text
 from checker.verdict import Status
@@ -43,7 +44,8 @@ def render_class(results: list[PersonResult], total: int, seconds: float) -> str
             if v.status is Status.VERIFIED:
                 continue
             detail = v.counterexample.describe() if v.counterexample else (v.reason or v.method)
-            console.print(Text.assemble(status_text(v.status), f" {r.person} {v.id}: ", detail))
+            console.print(Text.assemble(status_text(v.status), f" {r.person} {v.id}: ",
+                                        printable(detail)))
     people = len(results)
     console.print(Text(f"{people} file{'s' if people != 1 else ''} graded in {seconds:.2f} s",
                        style="report.dim"))
@@ -64,6 +66,7 @@ def render_csv(results: list[PersonResult]) -> str:
     writer.writerow(["person", "file", "id", "status", "method", "seconds", "counterexample", "reason"])
     for r in results:
         for v in r.verdicts:
-            writer.writerow([r.person, r.path, v.id, v.status.value, v.method, f"{v.seconds:.4f}",
-                             v.counterexample.describe() if v.counterexample else "", v.reason])
+            cells = [r.person, r.path, v.id, v.status.value, v.method, f"{v.seconds:.4f}",
+                     v.counterexample.describe() if v.counterexample else "", v.reason]
+            writer.writerow([csv_safe(printable(cell)) for cell in cells])
     return buffer.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from checker.printable import xml_safe
 from checker.verdict import Status, Verdict
 
 
@@ -38,6 +39,11 @@ def render_junit(verdicts: list[Verdict], suite: str = "derivcheck") -> str:
                 ET.SubElement(case, "error", type="error", message=_message(v)).text = text
             else:
                 ET.SubElement(case, "system-out").text = f"verified: {v.method}"
+    for element in root.iter():
+        # Answers are students' text: keep the report parseable whatever they typed.
+        element.attrib = {k: xml_safe(v) for k, v in element.attrib.items()}
+        if element.text:
+            element.text = xml_safe(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 

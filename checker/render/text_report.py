@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
+from checker.printable import printable
 from checker.verdict import Status, StepResult, Verdict
 
 THEME = Theme({
@@ -68,15 +69,15 @@ def steps_table(steps: tuple[StepResult, ...]) -> Table:
 def verdict_detail(v: Verdict, show_answer: bool = True) -> RenderableType:
     parts: list[RenderableType] = []
     if show_answer and v.answer:
-        parts.append(Text.assemble(("answer:         ", "report.label"), v.answer))
+        parts.append(Text.assemble(("answer:         ", "report.label"), printable(v.answer)))
     if v.parsed:
-        parts.append(Text.assemble(("interpreted as: ", "report.label"), v.parsed))
+        parts.append(Text.assemble(("interpreted as: ", "report.label"), printable(v.parsed)))
     parts.append(Text.assemble(("verdict:        ", "report.label"), status_text(v.status),
                                f"  ({v.method})"))
     if v.reason:
-        parts.append(Text.assemble(("reason:         ", "report.label"), v.reason))
+        parts.append(Text.assemble(("reason:         ", "report.label"), printable(v.reason)))
     if v.counterexample is not None:
-        parts.append(Panel(Text(v.counterexample.describe()), title="counterexample",
+        parts.append(Panel(Text(printable(v.counterexample.describe())), title="counterexample",
                            border_style=f"verdict.{v.status.value}", expand=False))
     if v.steps:
         parts.append(steps_table(v.steps))
