@@ -11,7 +11,7 @@ import sympy as sp
 from checker.errors import AnswerError
 from checker.namespace import Namespace
 from checker.questions import AnswerKind, Question
-from checker.textparse import is_condition, normalise, parse_text
+from checker.textparse import is_condition, normalise, parse_text, parse_with_divisors
 
 # "=" that is not part of ==, <=, >= or != separates the steps of a chain.
 _CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
@@ -21,6 +21,19 @@ _CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
 class Parsed:
     value: Any
     shown: str  # how the answer was interpreted, in the question's notation
+    cancelled: tuple[sp.Expr, ...] = ()  # divisors SymPy cancelled that may vanish
+
+
+class _Divisors:
+    """Collects the cancelled divisors of every expression of one answer."""
+
+    def __init__(self) -> None:
+        self.found: list[sp.Expr] = []
+
+    def parse(self, text: str, namespace: Namespace) -> sp.Basic:
+        value, cancelled = parse_with_divisors(text, namespace)
+        self.found += [c for c in cancelled if c not in self.found]
+        return value
 
 
 def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
@@ -49,10 +62,12 @@ def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
         steps = [s for s in _CHAIN_SEPARATOR.split(normalise(text))]
         if any(not s.strip() for s in steps):
             raise AnswerError("a chain is `step = step = ...` with no empty step")
-        values = tuple(_expression(parse_text(s, question.namespace), "a step") for s in steps)
-        return Parsed(values, " = ".join(sp.sstr(v) for v in values))
-    value = _expression(parse_text(text, question.namespace), "the answer")
-    return Parsed(value, sp.sstr(value))
+        divisors = _Divisors()
+        values = tuple(_expression(divisors.parse(s, question.namespace), "a step") for s in steps)
+        return Parsed(values, " = ".join(sp.sstr(v) for v in values), tuple(divisors.found))
+    divisors = _Divisors()
+    value = _expression(divisors.parse(text, question.namespace), "the answer")
+    return Parsed(value, sp.sstr(value), tuple(divisors.found))
 
 
 def _expression(value: sp.Basic, what: str) -> sp.Basic:
@@ -79,6 +94,7 @@ def _squash(text: str) -> str:
 
 def _parts(text: str, question: Question, latex: bool = False) -> Parsed:
     found: dict[str, sp.Basic] = {}
+    divisors = _Divisors()
     for chunk in re.split(r"[;\n]", text if latex else normalise(text)):
         if not chunk.strip():
             continue
@@ -95,9 +111,9 @@ def _parts(text: str, question: Question, latex: bool = False) -> Parsed:
             from checker.latex import latex_to_text
 
             expr = latex_to_text(expr, question.namespace)
-        found[name] = _expression(parse_text(expr, question.namespace), f"part `{name}`")
+        found[name] = _expression(divisors.parse(expr, question.namespace), f"part `{name}`")
     missing = [p for p in question.parts if p not in found]
     if missing:
         raise AnswerError(f"missing part{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     shown = "; ".join(f"{p} = {sp.sstr(found[p])}" for p in question.parts)
-    return Parsed(found, shown)
+    return Parsed(found, shown, tuple(divisors.found))

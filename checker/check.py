@@ -7,6 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+import sympy as sp
+
 from checker import options
 from checker.answers import parse_answer
 from checker.bounded import LimitHit, Limits, run_bounded
@@ -126,6 +128,16 @@ def _check(question: Question, text: str, latex: bool, start: float) -> Verdict:
         outcome = decide(claim)
     except AnswerError as exc:
         outcome = Outcome(Status.ERROR, "claim", reason=str(exc))
+    if outcome.status is Status.VERIFIED and parsed.cancelled:
+        # The proof is of the simplified form; the answer as written may be undefined.
+        divisors = ", ".join(f"`{sp.sstr(d)}`" for d in parsed.cancelled)
+        outcome = Outcome(
+            Status.UNDECIDED, f"{outcome.method}; but only after a cancellation",
+            reason=f"your answer divides by {divisors}, which cancels when it is simplified: as "
+            "written it is undefined where that is 0, and that could not be ruled out on the "
+            "domain; cancel it yourself",
+            steps=outcome.steps,
+        )
     return Verdict(
         id=question.id,
         title=question.title,

@@ -82,6 +82,18 @@ def parse_text(
     text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
 ) -> sp.Basic:
     """Parse one answer in the plain-text language into a SymPy object."""
+    return parse_with_divisors(text, namespace, limits)[0]
+
+
+def parse_with_divisors(
+    text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
+) -> tuple[sp.Basic, tuple[sp.Expr, ...]]:
+    """The parsed answer and the divisors that SymPy cancelled while building it
+    and that could not be shown nonzero on the namespace's domains.
+
+    SymPy evaluates `x*(k1 - 1)/(k1 - 1)` to `x` at once, but the answer as written
+    is undefined at k1 = 1: a proof of the cancelled form says nothing there.
+    """
     source = normalise(text, limits)
     try:
         tree = ast.parse(source.strip(), mode="eval")
@@ -91,8 +103,10 @@ def parse_text(
     except (RecursionError, MemoryError, ValueError):
         raise AnswerError(f"answer nested too deeply (limit {limits.max_depth})") from None
     _check_depth(tree, limits.max_depth)
+    builder = _Builder(namespace, limits)
     try:
-        return _Builder(namespace, limits).build(tree.body)
+        result = builder.build(tree.body)
+        return result, _cancelled(result, builder.divisors, namespace)
     except AnswerError:
         raise
     except (TypeError, ValueError, AttributeError, NotImplementedError) as exc:
@@ -120,6 +134,11 @@ class _Builder:
         self.namespace = namespace
         self.limits = limits
         self.bound: dict[str, sp.Symbol] = {}
+        self.divisors: list[sp.Expr] = []  # every non-constant factor the answer divides by
+
+    def _divides_by(self, divisor: sp.Basic) -> None:
+        if not _is_matrix(divisor):
+            self.divisors += [f for f in sp.Mul.make_args(divisor) if not f.is_number]
 
     def allowed(self) -> str:
         names = ", ".join(self.namespace.names()) or "none"
@@ -210,6 +229,8 @@ class _Builder:
             raise AnswerError(f"cannot divide by a matrix in `{_describe(node)}`")
         if isinstance(node.op, ast.Div) and right.is_zero:
             raise AnswerError(f"division by zero in `{_describe(node)}`")
+        if isinstance(node.op, ast.Div):
+            self._divides_by(right)
         return operation(left, right)
 
     def _power(self, node: ast.BinOp) -> sp.Basic:
@@ -224,6 +245,8 @@ class _Builder:
                 )
             if base.is_zero and exponent.is_negative:
                 raise AnswerError(f"division by zero in `{_describe(node)}`")
+            if exponent.is_negative:
+                self._divides_by(base)
             if base.is_Rational and _digits(base) * abs(exponent) > self.limits.max_result_digits * 2:
                 raise AnswerError(
                     f"`{_describe(node)}` is too large a number "
@@ -385,6 +408,27 @@ class _Builder:
         if not pieces:
             raise AnswerError("Piecewise needs at least one (value, condition) pair")
         return sp.Piecewise(*pieces)
+
+
+def _cancelled(
+    result: sp.Basic, divisors: list[sp.Expr], namespace: Namespace
+) -> tuple[sp.Expr, ...]:
+    """Divisors no longer in any denominator of result and not provably nonzero."""
+    from checker.canonical import open_unit_substitution
+
+    kept = {
+        factor for power in result.atoms(sp.Pow) if power.exp.is_negative
+        for factor in sp.Mul.make_args(power.base)
+    }
+    odds = open_unit_substitution(tuple((v.symbol, v.domain) for v in namespace.variables))
+    out: list[sp.Expr] = []
+    for divisor in dict.fromkeys(divisors):
+        if divisor in kept or divisor in out:
+            continue
+        value = sp.together(divisor.xreplace(odds))
+        if not (value.is_nonzero or value.is_positive or value.is_negative):
+            out.append(divisor)
+    return tuple(out)
 
 
 def is_condition(value: sp.Basic) -> bool:

@@ -130,3 +130,16 @@ def test_bad_input_is_an_error_naming_the_problem(qid: str, answer: str, message
     verdict = check_answer(qid, answer)
     assert verdict.status is Status.ERROR
     assert message in verdict.reason
+
+
+@pytest.mark.parametrize(("qid", "answer", "status"), [
+    ("1.4", "f*(1-f)/(1-f) - y", Status.VERIFIED),  # 1 - f is never 0 on (0, 1)
+    ("1.4", "(f - y)*(1 - y)/(1 - y)", Status.UNDECIDED),  # undefined at y = 1
+    ("1.4", "(f - y)**2/(f - y)", Status.UNDECIDED),  # undefined where f = y
+    ("1.3", "-y*log(f)*f/f - (1-y)*log(1-f)", Status.VERIFIED),  # f > 0
+])
+def test_a_cancelled_divisor_must_be_nonzero_on_the_domain(qid: str, answer: str, status: Status) -> None:
+    verdict = check_answer(qid, answer)
+    assert verdict.status is status, verdict
+    if status is Status.UNDECIDED:
+        assert "cancels" in verdict.reason
