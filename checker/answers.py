@@ -48,7 +48,7 @@ def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
         return _word(text, question.namespace)
     if kind is AnswerKind.INTEGER:
         value = parse_text(text, Namespace(functions=frozenset()))
-        if not value.is_Integer:
+        if not value.is_Rational:  # a fraction is understood, and simply wrong
             raise AnswerError(f"expected a whole number, got `{sp.sstr(value)}`")
         return Parsed(value, sp.sstr(value))
     if kind is AnswerKind.LIST:

@@ -263,7 +263,7 @@ def scalars_claim(answer: sp.Integer) -> Decided:
                              + [shape_text(r.output_shape) for r in runs])
         steps = (*layer_steps(runs), axes_step(runs), formula_step())
         method = (f"{SIMULATION}: {shapes}; {shape_text(last)} = {truth} scalars")
-        if int(answer) == truth:
+        if answer == truth:  # exact: a fraction never rounds onto the truth
             return Outcome(Status.VERIFIED, method, steps=steps)
         cx = Counterexample((("input", shape_text(INPUT_SHAPE)), ("output", shape_text(last))),
                             str(answer), str(truth), "scalars in the output of layer 3",
@@ -286,9 +286,9 @@ def parameters_claim(answer: sp.Integer) -> Decided:
                             SIMULATION),
                  StepResult(f"layer 3 weights {weights}, bias {shape_text(run.bias_shape)}",
                             Status.VERIFIED, "as built by the simulation"))
-        if int(answer) == truth:
+        if answer == truth:  # exact: a fraction never rounds onto the truth
             return Outcome(Status.VERIFIED, method, steps=steps)
-        note = ("that counts the biases too" if int(answer) == truth + run.bias_count
+        note = ("that counts the biases too" if answer == truth + run.bias_count
                 else f"the weight tensor is {weights}")
         cx = Counterexample((("layer 3 weights", weights),), str(answer), str(truth),
                             "parameters of layer 3 without biases", note)

@@ -146,6 +146,8 @@ WRONG: list[tuple[str, str, bool]] = [
     ("4.1", "65535", False),
     ("4.1", "131072", False),
     ("4.1", "64*32*32*2", False),
+    ("4.1", "65536.5", False),  # a fraction never rounds onto the truth
+    ("4.2", "36865/2", False),
     ("4.2", "18496", False),
     ("4.2", "64*32*8*8", False),
     ("4.2", "32*3*3", False),
