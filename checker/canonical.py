@@ -46,7 +46,8 @@ def exp_to_common_bases(expr: sp.Basic) -> sp.Basic:
     become Z**2 and Z: the identities between them survive as polynomial ones.
     """
     expr = sp.expand_power_exp(expr)
-    exps = [e for e in expr.atoms(sp.exp)]
+    # Only exp of a real argument is positive: exp(I*pi*y) must not become a positive Z.
+    exps = [e for e in expr.atoms(sp.exp) if e.args[0].is_extended_real]
     if not exps:
         return expr
     decomposed: dict[sp.exp, list[tuple[sp.Rational, sp.Expr]]] = {}
@@ -58,6 +59,9 @@ def exp_to_common_bases(expr: sp.Basic) -> sp.Basic:
             if not coeff.is_Rational:
                 coeff, rest = sp.Integer(1), term
             terms.append((coeff, rest))
+        if not all(t.is_extended_real for _, t in terms):
+            continue  # a real sum of non-real terms: leave this exp alone
+        for coeff, rest in terms:
             denominators[rest].append(int(coeff.q))
         decomposed[e] = terms
     bases = {t: sp.Dummy("Z", positive=True) for t in denominators}

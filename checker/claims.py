@@ -42,6 +42,7 @@ class Proportional:
 class Step:
     text: str
     expr: sp.Expr
+    derived: bool = False  # a truth from the definitions, not a step the person wrote
 
 
 @dataclass(frozen=True)

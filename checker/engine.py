@@ -13,7 +13,7 @@ from checker.sampling import evaluate, points
 from checker.strategies import STRATEGIES, agree_at_points, find_counterexample
 from checker.verdict import Counterexample, Outcome, Status, StepResult, worst
 
-CONFIRM_POINTS = 2
+CONFIRM_POINTS = 3
 
 
 def decide(claim: Claim) -> Outcome:
@@ -77,8 +77,15 @@ def decide_proportional(claim: Proportional) -> Outcome:
         method = f"{outcome.method}; constant factor {sp.sstr(factor)}"
         if outcome.status is Status.REFUTED and outcome.counterexample is not None:
             c = outcome.counterexample
-            note = f"the ratio to the truth is not constant: {sp.sstr(factor)} elsewhere"
-            truth_here = evaluate(claim.truth, _point_of(c, point))
+            here = _point_of(c, point)
+            truth_here = evaluate(claim.truth, here)
+            answer_here = evaluate(claim.answer, here)
+            ratio = (sp.sstr(answer_here.exact / truth_here.exact)
+                     if answer_here.exact is not None and truth_here.exact not in (None, 0)
+                     else "a different value")
+            first = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in point.items())
+            note = (f"answer/truth is {sp.sstr(factor)} at {first} but {ratio} here: "
+                    "not a constant factor")
             return Outcome(
                 Status.REFUTED, method,
                 Counterexample(c.assignment, c.answer, truth_here.show(), c.where, note),
@@ -100,15 +107,15 @@ def _point_of(c: Counterexample, template: dict[sp.Basic, sp.Expr]) -> dict[sp.B
 
 def decide_chain(claim: Chain) -> Outcome:
     results = [StepResult(claim.steps[0].text, Status.VERIFIED, "start")]
-    first_bad: StepResult | None = None
     for before, after in zip(claim.steps, claim.steps[1:], strict=False):
-        outcome = decide_equal(Equal(after.expr, before.expr, claim.domains, _where(claim, after)))
-        result = StepResult(after.text, outcome.status, outcome.method, outcome.counterexample)
-        results.append(result)
-        if first_bad is None and outcome.status is not Status.VERIFIED:
-            first_bad = result
+        # "Your answer" is always the person's step: at the derived end, the one before it.
+        mine, truth = (before, after) if after.derived and not before.derived else (after, before)
+        outcome = decide_equal(Equal(mine.expr, truth.expr, claim.domains, _where(claim, mine)))
+        results.append(StepResult(after.text, outcome.status, outcome.method, outcome.counterexample))
     status = worst([r.status for r in results])
-    if first_bad is None:
+    # The first step of the worst status: a refuted chain names a refuted step.
+    first_bad = next((r for r in results if r.status is status), None)
+    if status is Status.VERIFIED or first_bad is None:
         return Outcome(Status.VERIFIED, f"chain of {len(results)} steps, each step proved",
                        steps=tuple(results))
     return Outcome(

@@ -24,6 +24,14 @@ class Domain:
     low_open: bool = True
     high_open: bool = True
     integer: bool = False
+    # A small finite set whose every value may be checked in turn (a class label);
+    # never set for sizes, where a few values stand for infinitely many.
+    exhaustive: bool = False
+
+    def values(self) -> list[sp.Integer]:
+        """Every value of an exhaustive domain, in order."""
+        assert self.exhaustive and self.low is not None and self.high is not None
+        return [sp.Integer(v) for v in range(int(self.low), int(self.high) + 1)]
 
     def contains(self, value: Fraction) -> bool:
         if self.integer and value.denominator != 1:
@@ -36,8 +44,11 @@ class Domain:
 
     def samples(self, rng: random.Random, count: int) -> list[sp.Rational]:
         """`count` distinct exact points of the domain: a few fixed ones, then random ones."""
-        fixed = [Fraction(p, q) for p, q in ((1, 3), (2, 7), (3, 4), (-1, 2), (5, 3), (-7, 4))]
-        fixed += [Fraction(n) for n in (1, 2, 3, 0, -1, 5)]
+        # Closed ends (0 and 1 for a label or [0, 1]) come early: they are where wrong
+        # answers most often differ, and the first points double as proof witnesses.
+        fixed = [Fraction(1, 3), Fraction(1), Fraction(2, 7), Fraction(0), Fraction(3, 4),
+                 Fraction(-1, 2), Fraction(5, 3), Fraction(-7, 4), Fraction(2), Fraction(3),
+                 Fraction(-1), Fraction(5)]
         candidates = [v for v in fixed if self.contains(v)]
         seen: set[Fraction] = set()
         out: list[sp.Rational] = []
@@ -78,6 +89,8 @@ class Domain:
 
 
 REAL = Domain("real")
+LABEL = Domain("{0, 1}", Fraction(0), Fraction(1), low_open=False, high_open=False, integer=True,
+               exhaustive=True)
 OPEN_UNIT = Domain("(0, 1)", Fraction(0), Fraction(1))
 CLOSED_UNIT = Domain("[0, 1]", Fraction(0), Fraction(1), low_open=False, high_open=False)
 POSITIVE_INTEGER = Domain("positive integer", Fraction(1), None, low_open=False, integer=True)

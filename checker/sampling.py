@@ -45,7 +45,8 @@ class Value:
 def evaluate(expr: sp.Basic, point: dict[sp.Basic, sp.Expr], precision: int = PRECISION) -> Value:
     """expr at point: exact when it is rational there, else mpmath at `precision`."""
     try:
-        value = expr.xreplace(point)
+        # Twice: substituting i = 1 turns x[i] into x[1], which the point also assigns.
+        value = expr.xreplace(point).xreplace(point)
         if value.has(sp.Sum, sp.Piecewise, sp.Max, sp.Min):
             # Written-out sums expose entries x[1], x[2], ... that the point assigns.
             value = value.doit().xreplace(point)
@@ -118,7 +119,9 @@ def points(
             values = samples[s]
             if values:
                 # Offsets differ per symbol so no two variables move in lockstep.
-                point[s] = values[(n + 3 * t) % len(values)] if n < len(values) else rng.choice(values)
+                # (A domain of a few values, such as a label, starts at its first value.)
+                offset = 3 * t if len(values) > 3 else 0
+                point[s] = values[(n + offset) % len(values)] if n < len(values) else rng.choice(values)
         out.append(_with_entries(exprs, point, rng))
     return out
 
@@ -133,9 +136,12 @@ def _with_entries(
     """Give every concrete vector entry that appears once sums are written out a value."""
     entries: set[sp.Indexed] = set()
     for e in exprs:
-        value = e.xreplace(point)
-        if value.has(sp.Sum):
-            value = value.doit()
+        try:
+            value = e.xreplace(point)
+            if value.has(sp.Sum):
+                value = value.doit()
+        except (TypeError, ValueError, ArithmeticError):
+            continue  # e.g. Max of a complex value: the evaluation will say "undefined"
         entries |= {i for i in value.atoms(sp.Indexed) if all(x.is_Integer for x in i.indices)}
     full = dict(point)
     reals = REAL.samples(rng, 14)

@@ -33,6 +33,27 @@ def canonical_form(claim: Equal) -> Outcome | None:
     return None
 
 
+def finite_cases(claim: Equal) -> Outcome | None:
+    """A variable with a small finite domain (a class label): each value in turn,
+    each instance decided by the cheaper strategies. A proof for every value is a
+    proof; one instance refuted is a counterexample."""
+    finite = [(s, d) for s, d in claim.domains if d.exhaustive]
+    if not finite:
+        return None
+    symbol, domain = finite[0]
+    rest = tuple((s, d) for s, d in claim.domains if s != symbol)
+    methods = []
+    for value in domain.values():
+        instance = Equal(claim.answer.xreplace({symbol: value}), claim.truth.xreplace({symbol: value}),
+                         rest, claim.where)
+        outcome = next((o for o in (s(instance) for s in CASE_STRATEGIES) if o is not None), None)
+        if outcome is None or outcome.status is not Status.VERIFIED:
+            return None  # the full cascade (sampling includes these values) decides
+        methods.append(outcome.method)
+    return Outcome(Status.VERIFIED, f"symbolic, for each {symbol} in {domain.name} "
+                   f"({'; '.join(sorted(set(methods)))})")
+
+
 def sampled_counterexample(claim: Equal) -> Outcome | None:
     found = find_counterexample(claim.answer, claim.truth, claim)
     if found is None:
@@ -52,12 +73,16 @@ def simplification(claim: Equal) -> Outcome | None:
     return None
 
 
+CASE_STRATEGIES: tuple[Strategy, ...] = ()  # set below: the strategies an instance may use
+
 STRATEGIES: tuple[Strategy, ...] = (
     structural,
     canonical_form,
+    finite_cases,
     sampled_counterexample,
     simplification,
 )
+CASE_STRATEGIES = (structural, canonical_form, finite_cases, simplification)
 
 
 def find_counterexample(

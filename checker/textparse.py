@@ -106,6 +106,9 @@ def parse_with_divisors(
     builder = _Builder(namespace, limits)
     try:
         result = builder.build(tree.body)
+        if result.has(sp.I):
+            raise AnswerError("the answer is not real (e.g. the log or square root of a negative "
+                              "number); answers are real expressions")
         return result, _cancelled(result, builder.divisors, namespace)
     except AnswerError:
         raise

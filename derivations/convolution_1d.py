@@ -74,14 +74,24 @@ def _window_fits(mode: Mode, n: int, d: int, k: int) -> bool:
     return all(inside) if mode is Mode.VALID else any(inside)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def output_indices(mode: Mode, d: int, k: int) -> range:
     """The n for which output n exists, found by scanning the windows.
 
     Valid: the window lies inside x; full: the window touches x. Any such n has
     |n| <= d + k, so the scan is complete. The indices found are consecutive and
-    start at 1 (checked), matching the 1-based vectors of the assignment."""
-    found = [n for n in range(-d - k, d + k + 1) if _window_fits(mode, n, d, k)]
+    start at 1 (checked), matching the 1-based vectors of the assignment.
+
+    Every window of every candidate n is read, entry by entry (no shortcut through
+    the window's ends); NumPy does the reading, because question 5 asks this for
+    tens of thousands of sizes (`_window_fits` is the same scan for one n)."""
+    import numpy as np  # here: `derivcheck list` must not pay for NumPy
+
+    n = np.arange(-d - k, d + k + 1)[:, None]
+    touched = window_index(mode, n, np.arange(1, k + 1)[None, :], k)
+    inside = (touched >= 1) & (touched <= d)
+    fits = inside.all(axis=1) if mode is Mode.VALID else inside.any(axis=1)
+    found = [int(m) for m in n[fits, 0]]
     if not found:
         return range(1, 1)
     if found != list(range(1, found[-1] + 1)):
@@ -197,6 +207,18 @@ def network_of_sizes(mode: Mode, sizes: Sizes) -> Network[int]:
     network of these sizes, since no definition's index range depends on values."""
     ones = lambda size: Vec((1,) * size, 0)  # noqa: E731 - a one-line factory
     return forward(mode, ones(sizes.d), ones(sizes.k1), ones(sizes.k2))
+
+
+@lru_cache(maxsize=65536)
+def network_shape(mode: Mode, sizes: Sizes) -> tuple[int, int]:
+    """(|h1|, |a2|) of the network of these sizes, without computing its values.
+
+    `conv` produces exactly one entry per index of `output_indices` and ReLU keeps the
+    length, so these are the lengths `network_of_sizes` builds (a test compares the
+    two); question 5 needs them for tens of thousands of sizes, where building every
+    network entry by entry would cost minutes."""
+    h1 = len(output_indices(mode, sizes.d, sizes.k1))
+    return h1, len(output_indices(mode, h1, sizes.k2))
 
 
 # Lengths for symbolic sizes -------------------------------------------------------

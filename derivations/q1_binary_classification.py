@@ -1,7 +1,9 @@
 """Question 1: binary classification output, cross-entropy and MSE through a sigmoid.
 
-Variables: f in (0, 1) the network output, y in [0, 1] the target (a hard label
-0 or 1, or a soft one), a the pre-activation. Answers may use `a` or `f`; they are
+Variables: f in (0, 1) the network output, y in {0, 1} the class label (binary
+classification: so `-log(f) if y == 1 else -log(1-f)` is as right as the seed's
+form; identities are proved for every real y where the canonical forms can, else
+for y = 0 and y = 1 in turn), a the pre-activation. Answers may use `a` or `f`; they are
 compared as functions of (f, y) through the bijection a = logit(f), f = sigmoid(a),
 so derivatives come out rational in f and counterexamples are exact.
 """
@@ -13,7 +15,7 @@ import sympy as sp
 from checker.canonical import open_unit_substitution
 from checker.claims import Decided, Equal, Proportional
 from checker.errors import AnswerError
-from checker.namespace import CLOSED_UNIT, OPEN_UNIT, REAL, Namespace, Variable
+from checker.namespace import LABEL, OPEN_UNIT, REAL, Namespace, Variable
 from checker.questions import AnswerKind, Question, register
 from checker.sampling import evaluate
 from checker.verdict import Counterexample, Outcome, Status, StepResult
@@ -26,10 +28,10 @@ from derivations.definitions import (
 )
 
 F = Variable("f", OPEN_UNIT, "network output f(x, θ) = g(a)")
-Y = Variable("y", CLOSED_UNIT, "target (label 0 or 1, or a probability)")
+Y = Variable("y", LABEL, "the target class label, 0 or 1")
 A = Variable("a", REAL, "pre-activation a(x, θ), with f = sigmoid(a)")
 f, y, a = F.symbol, Y.symbol, A.symbol
-DOMAINS = ((f, OPEN_UNIT), (y, CLOSED_UNIT))
+DOMAINS = ((f, OPEN_UNIT), (y, LABEL))
 IN_F_Y = Namespace(variables=(F, Y, A))
 
 

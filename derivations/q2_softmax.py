@@ -44,13 +44,14 @@ def invariance_chain(steps: tuple[sp.Expr, ...]) -> AllOf:
     """The person's steps between the two ends derived from the definition,
     for symbolic K, and again written out for every K in 2..8."""
     x, c, i, k = X.base, C.symbol, I.symbol, K.symbol
-    start = Step("S(x + c)_i, the softmax definition", softmax_entry_of_map(shifted(x, c), i, k))
-    end = Step("S(x)_i, the softmax definition", softmax_entry(x, i, k))
+    start = Step("S(x + c)_i, the softmax definition", softmax_entry_of_map(shifted(x, c), i, k), True)
+    end = Step("S(x)_i, the softmax definition", softmax_entry(x, i, k), True)
     middle = tuple(Step(sp.sstr(s), s) for s in steps)
     domains = ((c, REAL), (i, ENTRY_DOMAIN), (k, SIZE_DOMAIN))
     symbolic = Chain((start, *middle, end), domains)
     concrete = tuple(
-        Chain(tuple(Step(s.text, s.expr.xreplace({k: n}).doit()) for s in (start, *middle, end)),
+        Chain(tuple(Step(s.text, s.expr.xreplace({k: n}).doit(), s.derived)
+                    for s in (start, *middle, end)),
               ((c, REAL), (i, ENTRY_DOMAIN)), f"K = {n}")
         for n in SIZES
     )

@@ -5,14 +5,17 @@ admissible size (d, k1, k2) with d <= N (N = `--max-size`, 12 by default): the
 length of a2, the Jacobian d a2_i / d h1_n computed by SymPy (polynomial
 differentiation), the chain rule with a symbolic gradient g = nabla_{a2} L, and the
 convolution of g with flip(w2) from definitions (1), (2). Random sizes with
-N < d <= 64 are a second witness.
+N < d <= 64 are a second witness, and sizes near the integer literals of the answer
+a third (`probe_sizes`: `d - k1 - k2 + 2 + Max(0, d - 64)` is right for every d <= 64).
 
 An answer is compared with the truth at every point of every size at once: the
 answer's SymPy tree is evaluated over NumPy arrays of points (`Evaluator`), each
 value an exact polynomial in the vector entries (w2[m], g[i]) with one integer
-coefficient per point. Equal polynomials at every point prove the claim for every
-size in the range; a differing point is a counterexample, re-evaluated with SymPy
-before it is reported. Nothing is simplified entry by entry.
+coefficient per point: int64 while every value provably stays below 2**62 (each
+product, sum and merge of equal terms is bounded first), Python integers otherwise.
+Equal polynomials at every point prove the claim for every size in the range; a
+differing point is a counterexample, re-evaluated with SymPy before it is reported.
+Nothing is simplified entry by entry.
 
 Answer language conventions (also shown by `derivcheck show`): every indexed vector
 is zero out of bounds; `Sum(t, (j, a, b))` is 0 when b < a.
@@ -41,6 +44,7 @@ from derivations.convolution_1d import (
     Mode,
     Sizes,
     Vec,
+    admissible,
     admissible_sizes,
     conv,
     entries,
@@ -49,6 +53,7 @@ from derivations.convolution_1d import (
     jacobian,
     network_length_rule,
     network_of_sizes,
+    network_shape,
     random_sizes,
 )
 
@@ -77,7 +82,9 @@ MAX_RANDOM_D = 64  # random sizes beyond N go up to this d (the second witness)
 STRIDE = 4096  # an entry is coded as vector_id * STRIDE + index; 0 means "no factor"
 MAX_TERMS = 4096  # more terms than this per value: the answer is too large to expand
 MAX_SUM_LENGTH = 4096  # the longest Sum range the evaluator writes out
+MAX_DEGREE = 64  # the most entry factors in one monomial the evaluator expands
 INT64_SAFE = 1 << 62  # int64 arithmetic is used only while every value stays below this
+FAR = 1 << 40  # an index or bound this large (in magnitude) is read as +-FAR: out of bounds
 
 # ---------------------------------------------------------------------------------
 # The answer namespaces
@@ -138,10 +145,10 @@ def layout(mode: Mode, sizes: tuple[Sizes, ...]) -> Layout:
     h1, a2, pair_of = [], [], []
     pairs: dict[tuple[int, int], int] = {}
     for s in sizes:
-        net = network_of_sizes(mode, s)
-        h1.append(len(net.h1))
-        a2.append(len(net.a2))
-        pair_of.append(pairs.setdefault((len(net.h1), s.k2), len(pairs)))
+        h, a = network_shape(mode, s)  # the lengths network_of_sizes(mode, s) builds
+        h1.append(h)
+        a2.append(a)
+        pair_of.append(pairs.setdefault((h, s.k2), len(pairs)))
     return Layout(mode, sizes, tuple(h1), tuple(a2), tuple(pair_of), tuple(pairs))
 
 
@@ -238,6 +245,8 @@ def make_table(grids: Sequence[tuple[Entries, dict[tuple[int, ...], Any]]],
     degree = max([len(f) for f in factors], default=0)
     coef = np.zeros((len(grids), *top, most), dtype=np.int64)
     codes = np.zeros((len(grids), *top, most, degree), dtype=np.int64)
+    if any(abs(c) >= INT64_SAFE for c in coefs):
+        raise OverflowError("a coefficient of a truth table does not fit int64 arithmetic")
     if cells:
         where = tuple(np.asarray(cells, dtype=np.int64).T)
         coef[where] = coefs
@@ -345,6 +354,22 @@ def entry_values() -> np.ndarray:
     return values.astype(np.int64)
 
 
+def entry_products(codes: np.ndarray, exact: bool) -> np.ndarray:
+    """The product of the entry values of each row of codes (an empty row is 1).
+
+    int64 only while no product can reach INT64_SAFE; else Python integers when
+    `exact`, and NeedsExact otherwise."""
+    values = entry_values()
+    if exact or _magnitude(values) ** codes.shape[1] >= INT64_SAFE:
+        if not exact:
+            raise NeedsExact
+        out = np.ones(codes.shape[0], dtype=object)
+        for column in values.astype(object)[codes].T:
+            out = out * column
+        return out
+    return values[codes].prod(axis=1) if codes.shape[1] else np.ones(codes.shape[0], np.int64)
+
+
 VectorRule = Callable[["Evaluator", tuple["np.ndarray", ...]], Value]
 
 
@@ -427,6 +452,10 @@ class Evaluator:
         return self.compact(a.terms + b.terms, a.undefined | b.undefined)
 
     def mul(self, a: Value, b: Value) -> Value:
+        degree = max([t.codes.shape[1] for t in a.terms], default=0) + max(
+            [t.codes.shape[1] for t in b.terms], default=0)
+        if degree > MAX_DEGREE:
+            raise Unsupported(f"a product has more than {MAX_DEGREE} entry factors")
         terms = [
             Term(self.times(s.coef, t.coef), np.hstack([s.codes, t.codes]))
             for s in a.terms for t in b.terms
@@ -445,7 +474,7 @@ class Evaluator:
         for t in v.terms:
             coef = t.coef
             if t.codes.shape[1]:
-                coef = self.times(coef, self.array(entry_values()[t.codes].prod(axis=1)))
+                coef = self.times(coef, entry_products(t.codes, self.exact))
             out.append(Term(coef, np.zeros((self.count, 0), np.int64)))
         return self.compact(out, v.undefined)
 
@@ -493,6 +522,8 @@ class Evaluator:
             raise Unsupported(f"the power `{sp.sstr(e)}` is not an integer power")
         b = self.value(base, env)
         k = int(exponent)
+        if abs(k) > MAX_DEGREE:
+            raise Unsupported(f"the power `{sp.sstr(e)}` has an exponent above {MAX_DEGREE}")
         if k < 0:
             if not self.exact:
                 raise NeedsExact
@@ -513,8 +544,9 @@ class Evaluator:
         if not self.exact:
             return numbers.astype(np.int64), v.undefined
         whole = np.array([getattr(x, "denominator", 1) == 1 for x in numbers], dtype=bool)
-        capped = [int(x) if ok and abs(x) < 1 << 40 else 1 << 41 for x, ok in zip(numbers, whole,
-                                                                                   strict=True)]
+        # Beyond FAR every index is out of bounds: keep the sign, drop the size (int64).
+        capped = [int(x) if abs(x) < FAR else (FAR if x > 0 else -FAR) if ok else FAR
+                  for x, ok in zip(numbers, whole, strict=True)]
         return np.asarray(capped, dtype=np.int64), v.undefined | ~whole
 
     def indexed(self, e: sp.Indexed, env: dict[sp.Symbol, np.ndarray]) -> Value:
@@ -564,10 +596,11 @@ class Evaluator:
         return Value(out.terms, undefined | ~taken)  # no piece applies: undefined
 
     def summation(self, e: sp.Sum, env: dict[sp.Symbol, np.ndarray]) -> Value:
-        if len(e.limits) > 1:  # Sum(f, inner, outer) is Sum(Sum(f, inner), outer)
-            inner = sp.Sum(e.function, e.limits[0])
-            return self.summation(sp.Sum(inner, *e.limits[1:]), env)
-        j, low, high = e.limits[0]
+        # Sum(f, inner, ..., outer): the loop runs over the outermost limit, the body is
+        # the sum over the other limits. (Not Sum(Sum(f, inner), outer): SymPy's
+        # constructor flattens that straight back into Sum(f, inner, outer).)
+        body = sp.Sum(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
+        j, low, high = e.limits[-1]
         lo, bad_lo = self.index(low, env)
         hi, bad_hi = self.index(high, env)
         undefined = bad_lo | bad_hi
@@ -575,6 +608,8 @@ class Evaluator:
         out = self.zero()
         if not live.any():
             return Value(out.terms, undefined)
+        if self.exact and max(_magnitude(lo[live]), _magnitude(hi[live])) >= FAR:
+            raise Unsupported("a sum bound is 2**40 or more in magnitude")  # capped by index()
         first, last = int(lo[live].min()), int(hi[live].max())
         if last - first + 1 > MAX_SUM_LENGTH:
             raise Unsupported(f"a sum runs over more than {MAX_SUM_LENGTH} values")
@@ -583,7 +618,7 @@ class Evaluator:
             if not inside.any():
                 continue
             inner_env = {**env, j: self.array(np.full(self.count, value, np.int64))}
-            v = self.value(e.function, inner_env)
+            v = self.value(body, inner_env)
             out = self.add(out, self.masked(v, inside))
             undefined = undefined | (v.undefined & inside)
         return Value(out.terms, undefined)
@@ -706,6 +741,8 @@ def canonical(r: Rows) -> Rows:
     new = np.ones(point.size, dtype=bool)
     new[1:] = (point[1:] != point[:-1]) | np.any(codes[1:] != codes[:-1], axis=1)
     starts = np.flatnonzero(new)
+    if coef.dtype != object and _magnitude(coef) * coef.size >= INT64_SAFE:
+        coef = coef.astype(object)  # a group's sum could wrap around in int64
     sums = np.add.reduceat(coef, starts)
     keep = np.asarray(sums != 0, dtype=bool)
     return Rows(point[starts][keep], codes[starts][keep], sums[keep])
@@ -719,8 +756,10 @@ def difference(a: Rows, b: Rows) -> Rows:
         out[:, degree - c.shape[1]:] = c  # sorted codes keep their 0 padding in front
         return out
 
-    coef = np.concatenate([a.coef.astype(object), (-b.coef).astype(object)]) if (
-        a.coef.dtype == object or b.coef.dtype == object) else np.concatenate([a.coef, -b.coef])
+    wide = object in (a.coef.dtype, b.coef.dtype) or max(
+        _magnitude(a.coef), _magnitude(b.coef)) >= INT64_SAFE
+    coef = np.concatenate([a.coef.astype(object), -b.coef.astype(object)]) if wide else (
+        np.concatenate([a.coef, -b.coef]))
     return canonical(Rows(np.concatenate([a.point, b.point]),
                           np.vstack([pad(a.codes), pad(b.codes)]), coef))
 
@@ -728,8 +767,8 @@ def difference(a: Rows, b: Rows) -> Rows:
 def numbers_of(r: Rows, count: int) -> np.ndarray:
     """The rows' polynomials at the fixed random entry values, per point."""
     out = np.zeros(count, dtype=object)
-    values = entry_values()[r.codes].prod(axis=1) if r.codes.shape[1] else np.ones(r.point.size)
-    np.add.at(out, r.point, r.coef.astype(object) * values.astype(object))
+    values = entry_products(r.codes, exact=True)
+    np.add.at(out, r.point, r.coef.astype(object) * values)
     return out
 
 
@@ -827,10 +866,10 @@ def point_at(points: Points, p: int, substitute: bool) -> At:
 
     w2 = Vec(tuple(entry("w2", m) for m in range(1, sizes.k2 + 1)), sp.Integer(0))
     g = Vec(tuple(entry("g", m) for m in range(1, a2 + 1)), sp.Integer(0))
-    ring_entries, jac = jacobians(lay)[lay.pair_of[s]]
     values = {sp.IndexedBase("w2", real=True)[m]: w2.at(m) for m in range(1, sizes.k2 + 1)}
 
     def jacobian_entry(i: int, n: int) -> sp.Expr:
+        ring_entries, jac = jacobians(lay)[lay.pair_of[s]]  # built only when J is read
         if not (1 <= i <= len(jac) and 1 <= n <= lay.h1[s]):
             return sp.Integer(0)
         return ring_entries.to_sympy(jac[i - 1][n - 1]).xreplace(values)
@@ -851,13 +890,12 @@ def sympy_at(e: sp.Basic, at: At, env: dict[sp.Symbol, sp.Integer] | None = None
     vector rules (zero out of bounds), only the Piecewise branch that applies."""
     env = at.env if env is None else env
     if isinstance(e, sp.Sum):
-        if len(e.limits) > 1:
-            return sympy_at(sp.Sum(sp.Sum(e.function, e.limits[0]), *e.limits[1:]), at, env)
-        j, low, high = e.limits[0]
+        body = sp.Sum(e.function, *e.limits[:-1]) if len(e.limits) > 1 else e.function
+        j, low, high = e.limits[-1]  # the outermost limit; the body sums over the others
         lo, hi = sympy_at(low, at, env), sympy_at(high, at, env)
         if not (lo.is_Integer and hi.is_Integer):
             return sp.nan
-        return sp.Add(*[sympy_at(e.function, at, {**env, j: sp.Integer(v)})
+        return sp.Add(*[sympy_at(body, at, {**env, j: sp.Integer(v)})
                         for v in range(int(lo), int(hi) + 1)])
     if isinstance(e, sp.Symbol):
         return env.get(e, e)
@@ -918,7 +956,11 @@ class Witness:
     exhaustive: bool
 
 
-def witnesses(mode: Mode, random_count: int) -> tuple[Witness, ...]:
+def witnesses(mode: Mode, random_count: int, answers: Sequence[sp.Basic] = (),
+              lengths_only: bool = False) -> tuple[Witness, ...]:
+    """All sizes d <= N, `random_count` random sizes N < d <= 64, and sizes near the
+    integer literals of the answers (`probe_sizes`): a formula that is right only up to
+    some size usually names that size."""
     top = options.current().max_size
     every = layout(mode, tuple(admissible_sizes(mode, top)))
     out = [Witness(f"all sizes d ≤ {top}", every, True)]
@@ -926,7 +968,72 @@ def witnesses(mode: Mode, random_count: int) -> tuple[Witness, ...]:
     if extra:
         label = f"{len(extra)} random sizes {top} < d ≤ {MAX_RANDOM_D}"
         out.append(Witness(label, layout(mode, tuple(extra)), False))
+    literals, probes = probe_sizes(mode, answer_literals(answers), top, set(extra), lengths_only)
+    if probes:
+        low, high = min(s.d for s in probes), max(s.d for s in probes)
+        span = f"d = {low}" if low == high else f"{low} ≤ d ≤ {high}"
+        label = ("sizes near the answer's integer literal"
+                 f"{'s' if len(literals) > 1 else ''} {', '.join(map(str, literals))} ({span})")
+        out.append(Witness(label, layout(mode, tuple(probes)), False))
     return tuple(out)
+
+
+PROBE_CAP = 200  # integer literals up to this give probe sizes near them
+MAX_LENGTH_PROBES = 600  # probe sizes for |a2| (each costs two cached window scans)
+MAX_PROBE_PRODUCTS = 20_000  # all probe networks together: a2 * k2 ring products (SymPy)
+MAX_PROBE_ENTRIES = 150_000  # all probe networks together: a2 * h1 Jacobian entries
+
+
+def answer_literals(answers: Sequence[sp.Basic]) -> list[int]:
+    """|numerator| and denominator of every rational number in the answers, 1..PROBE_CAP."""
+    found: set[int] = set()
+    for e in answers:
+        for r in e.atoms(sp.Rational):
+            found.update((abs(int(r.p)), int(r.q)))
+    return sorted(v for v in found if 1 <= v <= PROBE_CAP)
+
+
+def probe_sizes(mode: Mode, literals: Sequence[int], top: int, covered: set[Sizes],
+                lengths_only: bool) -> tuple[list[int], list[Sizes]]:
+    """Admissible sizes with d, k1 or k2 at c, c+1 or c+2 for each literal c, beyond
+    the exhaustive range and the random sizes; and the literals that gave any.
+
+    Lengths are cheap: d in c..c+3 with kernels 1, 2, d//2, d-1, c, c+1 (at most
+    MAX_LENGTH_PROBES sizes). Networks cost a SymPy Jacobian each: (v, 1, 1), (v+1, v, 1)
+    and (v+1, 1, v) for v = c, c+1, c+2, while the budgets of ring products and entries
+    allow."""
+    chosen: set[Sizes] = set()
+    used: set[int] = set()
+    products = cells = 0
+
+    def take(c: int, s: Sizes) -> None:
+        nonlocal products, cells
+        if s.d <= top or s in covered or s in chosen or not admissible(mode, s):
+            return
+        h1, a2 = network_shape(mode, s)
+        if not lengths_only:
+            if products + a2 * s.k2 > MAX_PROBE_PRODUCTS or cells + a2 * h1 > MAX_PROBE_ENTRIES:
+                return
+            products, cells = products + a2 * s.k2, cells + a2 * h1
+        chosen.add(s)
+        used.add(c)
+
+    if lengths_only:
+        for c in literals:
+            for d in range(c, c + 4):
+                kernels = sorted({1, 2, d // 2, d - 1, c, c + 1} & set(range(1, d)))
+                for k1 in kernels:
+                    for k2 in kernels:
+                        if len(chosen) < MAX_LENGTH_PROBES:
+                            take(c, Sizes(d, k1, k2))
+    else:
+        shapes: list[Callable[[int], Sizes]] = [
+            lambda v: Sizes(v, 1, 1), lambda v: Sizes(v + 1, v, 1), lambda v: Sizes(v + 1, 1, v)]
+        for shape in shapes:
+            for c in literals:
+                for v in (c, c + 1, c + 2):
+                    take(c, shape(v))
+    return sorted(used), sorted(chosen)
 
 
 @dataclass(frozen=True)
@@ -1101,7 +1208,7 @@ def size_claim(mode: Mode) -> Callable[[Any], Decided]:
 
         def decide() -> Outcome:
             link = Link("|a2|", answer_side("your |a2|", answer), length_truth())
-            wits = witnesses(mode, RANDOM_SIZE_COUNT)
+            wits = witnesses(mode, RANDOM_SIZE_COUNT, [answer], lengths_only=True)
             (result,) = check_links([link], size_points, "networks", wits)
             return _with_symbolic_proof(mode, answer, result)
 
@@ -1141,7 +1248,7 @@ def entry_claim(mode: Mode) -> Callable[[Any], Decided]:
 
         def decide() -> Outcome:
             link = Link("d a2_i / d h1_n", answer_side("your entry", answer), jacobian_truth())
-            wits = witnesses(mode, RANDOM_NETWORK_COUNT)
+            wits = witnesses(mode, RANDOM_NETWORK_COUNT, [answer])
             (result,) = check_links([link], entry_points, "Jacobian entries", wits)
             return Outcome(result.status, result.method, result.counterexample, result.reason)
 
@@ -1167,7 +1274,7 @@ def chain_claim(mode: Mode) -> Callable[[Any], Decided]:
         texts.append(f"= (g {identity.value}-conv flip(w2))_n, the identity to show")
 
         def decide() -> Outcome:
-            wits = witnesses(mode, RANDOM_NETWORK_COUNT)
+            wits = witnesses(mode, RANDOM_NETWORK_COUNT, steps)
             results = check_links(links, index_points, "entries of nabla_h1 L", wits)
             reported = tuple(
                 StepResult(text, r.status, r.method, r.counterexample)
@@ -1210,7 +1317,8 @@ CHAIN_NOTES = CONVENTIONS + (
     "each later step with the step before it, and the last step with the identity.",
 )
 _TRUTH_SIZES = ("every admissible size with d <= N (--max-size, default 12) plus random "
-                "sizes N < d <= 64")
+                "sizes N < d <= 64 plus a few sizes with d, k1 or k2 at c, c+1, c+2 for each "
+                "integer literal c <= 200 of the answer")
 
 REFERENCE_5_3 = (
     "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[i]*w2[n-i+1], (i, n-k2+1, n)) "

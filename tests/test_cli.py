@@ -88,7 +88,7 @@ def test_junit_marks_refutation_as_failure() -> None:
 def test_show_prints_namespace_and_truth() -> None:
     result = run("show", "1.4")
     assert result.returncode == 0
-    for expected in ("reference answer: f - y", "(0, 1)", "[0, 1]", "pre-activation", "truth:"):
+    for expected in ("reference answer: f - y", "(0, 1)", "{0, 1}", "pre-activation", "truth:"):
         assert expected in result.stdout
 
 

@@ -14,6 +14,7 @@ from derivations.convolution_1d import (
     Mode,
     Sizes,
     Vec,
+    _window_fits,
     admissible,
     admissible_sizes,
     build_network,
@@ -25,6 +26,7 @@ from derivations.convolution_1d import (
     length_rule,
     network_length_rule,
     network_of_sizes,
+    network_shape,
     output_indices,
     random_sizes,
     relu,
@@ -158,3 +160,20 @@ def test_build_network_keeps_h1_as_variables() -> None:
                         lambda size: ring.vector("h1", size), ring.vector("w2", 2))
     assert len(net.a1) == 4 and len(net.h1) == 4 and len(net.a2) == 3
     assert ring.terms(net.a2.at(1)) == [(1, (("h1", 1), ("w2", 1))), (1, (("h1", 2), ("w2", 2)))]
+
+
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+def test_output_indices_scan_every_window(mode: Mode) -> None:
+    # The NumPy scan against the same scan for one n at a time.
+    for d in range(1, 16):
+        for k in range(1, d + 3):
+            found = [n for n in range(-d - k, d + k + 1) if _window_fits(mode, n, d, k)]
+            assert list(output_indices(mode, d, k)) == found
+
+
+@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+def test_network_shape_is_that_of_the_built_network(mode: Mode) -> None:
+    sizes = admissible_sizes(mode, 10) + random_sizes(mode, 11, 70, 30, seed=7)
+    for s in sizes:
+        net = network_of_sizes(mode, s)
+        assert network_shape(mode, s) == (len(net.h1), len(net.a2))

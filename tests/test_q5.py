@@ -3,6 +3,7 @@ that these tests re-evaluate independently (NumPy networks, integer entries)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -15,6 +16,22 @@ from checker.namespace import Namespace
 from checker.questions import get
 from checker.textparse import parse_text
 from checker.verdict import Counterexample, Status, Verdict
+from derivations.convolution_1d import Mode, Sizes
+from derivations.q5_convolution_gradients import (
+    NeedsExact,
+    Rows,
+    canonical,
+    difference,
+    entry_products,
+    entry_values,
+    evaluate_all,
+    layout,
+    numbers_of,
+    point_at,
+    size_points,
+    sympy_at,
+    vector_rules,
+)
 
 NUMPY_MODE = {"5.1": "valid", "5.2": "valid", "5.3": "valid",
               "5.4": "full", "5.5": "full", "5.6": "full"}
@@ -22,6 +39,9 @@ NUMPY_MODE = {"5.1": "valid", "5.2": "valid", "5.3": "valid",
 W2 = [3, 7, 13, 19, 29, 37, 43, 53, 61, 71, 79, 89]
 G = [101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181,
      191, 193, 197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277]
+# Counterexamples at sizes near an answer's literals (d up to ~200) need longer vectors.
+W2 += list(sp.primerange(300, 3000))[:400]
+G += list(sp.primerange(5000, 10000))[:400]
 
 REF_5_3 = get("5.3").reference
 REF_5_6 = get("5.6").reference
@@ -270,3 +290,145 @@ def test_max_size_sets_the_exhaustive_range() -> None:
     verdict = verify_reference("5.5")
     assert verdict.status is Status.VERIFIED
     assert "all sizes d ≤ 6 (" in verdict.method and "random sizes 6 < d ≤ 64" in verdict.method
+
+
+# Integer overflow: no int64 sum, product or merge may wrap around --------------------
+@pytest.mark.parametrize(
+    "qid, text",
+    [
+        ("5.2", "w2[n-i+1] + Sum(2**61*w2[1], (m, 1, 8))"),  # truth + 2**64 w2[1]
+        ("5.5", "w2[n+k2-i] + Sum(2**61*w2[1]*w2[2], (m, 1, 8))"),
+        ("5.2", "w2[n-i+1] + Sum(2**40*w2[1], (m, 1, 1))*Sum(2**40*w2[1], (m, 1, 1))"),
+    ],
+    ids=["5.2-merge", "5.5-merge", "5.2-product"],
+)
+def test_wrapping_sums_are_refuted(qid: str, text: str) -> None:
+    verdict = check_answer(qid, text)
+    assert_genuine(qid, verdict, text)
+
+
+def test_sums_beyond_int64_that_cancel_are_verified() -> None:
+    text = "w2[n-i+1] + Sum(2**61*w2[1], (m, 1, 8)) - Sum(2**62*w2[1], (m, 1, 4))"
+    assert check_answer("5.2", text).status is Status.VERIFIED
+
+
+def test_wrapping_sum_in_a_chain_is_refuted() -> None:
+    text = ("Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) + Sum(2**61*g[1], (m, 1, 8)) "
+            "= fullconv[n]")
+    verdict = check_answer("5.3", text)
+    assert verdict.status is Status.REFUTED
+    assert verdict.steps[0].status is Status.REFUTED  # step 1 against the chain rule
+    assert_genuine("5.3", verdict, text.split(" = ")[0])
+
+
+def test_merging_equal_terms_is_exact() -> None:
+    codes = np.full((8, 1), 4097, dtype=np.int64)
+    eight = Rows(np.zeros(8, np.int64), codes, np.full(8, 2**61, dtype=np.int64))
+    merged = canonical(eight)
+    assert merged.coef.tolist() == [2**64]
+    one = Rows(np.zeros(1, np.int64), codes[:1], np.ones(1, np.int64))
+    assert difference(merged, one).coef.tolist() == [2**64 - 1]
+    assert difference(one, merged).coef.tolist() == [1 - 2**64]
+    # Near the int64 limit: the merge bound switches to Python integers before it wraps.
+    low = Rows(np.zeros(2, np.int64), codes[:2], np.full(2, -(2**62) + 1, dtype=np.int64))
+    assert canonical(low).coef.tolist() == [-(2**63) + 2]
+
+
+def test_products_of_many_entry_values_are_exact() -> None:
+    codes = np.full((1, 30), 4097, dtype=np.int64)  # w2[1]**30
+    assert entry_products(codes, exact=True).tolist() == [int(entry_values()[4097]) ** 30]
+    with pytest.raises(NeedsExact):
+        entry_products(codes, exact=False)
+
+
+def test_sum_bounds_too_large_for_int64_are_not_capped() -> None:
+    # The rational part forces exact arithmetic; the Sum over 2**45 + 6 values must not be
+    # read as an empty range (it used to be, and this wrong answer was verified).
+    wrong = "d-k1-k2+2 + Sum(1, (j, -2**45, 5)) + (d+2)/(d+1) - 1/(d+1) - 1"
+    verdict = check_answer("5.1", wrong)
+    assert verdict.status is Status.UNDECIDED and "2**40" in verdict.reason
+    assert check_answer("5.1", "d-k1-k2+2 + Sum(j, (j, -2**45, -2**45)) + 2**45").status \
+        is Status.VERIFIED
+
+
+# Nested sums ----------------------------------------------------------------------------
+NESTED_5_3 = ("Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(Sum(g[i]*w2[j]*(1 if j == n-i+1 "
+              "else 0), (j, 1, k2)), (i, 1, d-k1-k2+2)) = fullconv[n]")
+
+
+@pytest.mark.parametrize(
+    "qid, text",
+    [("5.2", "Sum(Sum(w2[j], (j, n-i+1, n-i+1)), (m, 1, 1))"),
+     ("5.5", "Sum(Sum(w2[j]*(1 if j == n+k2-i else 0), (j, 1, k2)), (m, 1, 1))"),
+     ("5.3", NESTED_5_3)],
+    ids=["5.2-nested", "5.5-nested-indicator", "5.3-nested-chain"],
+)
+def test_nested_sums_are_evaluated(qid: str, text: str) -> None:
+    verdict = check_answer(qid, text)
+    assert verdict.status is Status.VERIFIED, (verdict.method, verdict.reason)
+
+
+def test_a_wrong_nested_sum_is_refuted() -> None:
+    text = "Sum(Sum(w2[j], (j, n-i+1, n-i+1)), (m, 1, 2))"  # twice the entry
+    assert_genuine("5.2", check_answer("5.2", text), text)
+
+
+def test_nested_sum_with_dependent_bounds_in_both_evaluators() -> None:
+    j, m = sp.symbols("j m", integer=True)
+    d = get("5.1").namespace.variables[0].symbol
+    expr = sp.Sum(j * m, (j, 1, m), (m, 1, d))  # the inner bound depends on the outer m
+    points = size_points(layout(Mode.VALID, (Sizes(3, 1, 1), Sizes(5, 2, 2))))
+    expected = [sum(jj * mm for mm in range(1, dd + 1) for jj in range(1, mm + 1))
+                for dd in (3, 5)]
+    value = evaluate_all(expr, points, vector_rules(points))
+    assert value.rows is not None
+    assert numbers_of(value.rows, points.count).tolist() == expected
+    assert [sympy_at(expr, point_at(points, p, substitute=False)) for p in (0, 1)] == expected
+
+
+# Sizes near the answer's integer literals ---------------------------------------------
+@pytest.mark.parametrize(
+    "qid, text",
+    [
+        ("5.1", "d - k1 - k2 + 2 + Max(0, d - 64)"),
+        ("5.1", "d - k1 - k2 + 2 + Max(0, k2 - 150)"),
+        ("5.4", "d + k1 + k2 - 2 if d != 100 else 0"),
+        ("5.2", "w2[n-i+1] if d <= 64 else 0"),
+        ("5.2", "w2[n-i+1] if n < 90 else 0"),
+        ("5.5", "w2[n+k2-i] if k1 <= 70 else 0"),
+        ("5.2", "w2[n-i+1] if k2 <= 64 else 0"),
+    ],
+    ids=["5.1-Max-d-64", "5.1-k2-150", "5.4-d-100", "5.2-d-64", "5.2-n-90", "5.5-k1-70",
+         "5.2-k2-64"],
+)
+def test_answers_right_only_on_small_sizes_are_refuted(qid: str, text: str) -> None:
+    verdict = check_answer(qid, text)
+    assert_genuine(qid, verdict, text)
+    assert "near the answer's integer literal" in verdict.method
+
+
+def test_a_chain_right_only_on_small_sizes_is_refuted() -> None:
+    first = "Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2))"
+    text = f"{first} = (Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) if d < 80 else 0) = validconv[n]"
+    verdict = check_answer("5.6", text)
+    assert verdict.status is Status.REFUTED
+    assert "step 2 against step 1" in verdict.method and "literal 80" in verdict.method
+    assert_genuine("5.6", verdict, text.split(" = ")[1], first)
+
+
+def test_literal_probes_are_named_in_the_method() -> None:
+    verdict = check_answer("5.2", "w2[n-i+1] if i <= d + 70 else 0")  # always true
+    assert verdict.status is Status.VERIFIED
+    assert "sizes near the answer's integer literal 70 (70 ≤ d ≤ 73)" in verdict.method
+    # The reference answers have no literal beyond the exhaustive range: no probes.
+    assert "near the answer's" not in verify_reference("5.2").method
+
+
+def test_size_formulas_at_max_size_64_are_fast() -> None:
+    options.configure(max_size=64)
+    start = time.monotonic()
+    verdict = check_answer("5.1", "d - k1 - k2 + 2 + Max(0, d - 64)")
+    assert verdict.status is Status.REFUTED
+    assert "literal 64 (65 ≤ d ≤ 67)" in verdict.method  # beyond every size d ≤ 64
+    assert check_answer("5.4", "d + k1 + k2 - 2").status is Status.VERIFIED
+    assert time.monotonic() - start < 8  # building every network took minutes
