@@ -129,13 +129,12 @@ def _check(question: Question, text: str, latex: bool, start: float) -> Verdict:
     except AnswerError as exc:
         outcome = Outcome(Status.ERROR, "claim", reason=str(exc))
     if outcome.status is Status.VERIFIED and parsed.cancelled:
-        # The proof is of the simplified form; the answer as written may be undefined.
+        # The proof is of a simplified form; the answer as written may be undefined.
         divisors = ", ".join(f"`{sp.sstr(d)}`" for d in parsed.cancelled)
         outcome = Outcome(
-            Status.UNDECIDED, f"{outcome.method}; but only after a cancellation",
-            reason=f"your answer divides by {divisors}, which cancels when it is simplified: as "
-            "written it is undefined where that is 0, and that could not be ruled out on the "
-            "domain; cancel it yourself",
+            Status.UNDECIDED, f"{outcome.method}; but the answer divides by {divisors}",
+            reason=f"your answer divides by {divisors}, which could not be shown nonzero on the "
+            "domain: as written it may be undefined there (if it cancels, cancel it yourself)",
             steps=outcome.steps,
         )
     return Verdict(

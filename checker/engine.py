@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from checker.canonical import open_unit_substitution, rewrite_transcendental
 from checker.claims import AllOf, Chain, Claim, Decided, Equal, Proportional, Step
 from checker.sampling import evaluate, points
 from checker.strategies import STRATEGIES, agree_at_points, find_counterexample
@@ -55,8 +56,23 @@ def decide_equal(claim: Equal) -> Outcome:
 
 def decide_proportional(claim: Proportional) -> Outcome:
     """answer = c * truth with one constant c > 0: c is read off at a point where
-    the truth is nonzero, then `answer = c * truth` is an ordinary Equal claim."""
+    the truth is nonzero, then `answer = c * truth` is an ordinary Equal claim.
+    A ratio that simplifies to a positive constant (log(2), sqrt(2)) is read directly."""
     equal = Equal(claim.answer, claim.truth, claim.domains, claim.where)
+    ratio = _constant_ratio(claim)
+    if ratio is not None and ratio.is_positive:
+        outcome = decide_equal(Equal(claim.answer, ratio * claim.truth, claim.domains, claim.where))
+        if outcome.status is Status.VERIFIED:
+            return Outcome(Status.VERIFIED, f"{outcome.method}; constant factor {sp.sstr(ratio)}")
+    if ratio is not None and (ratio.is_negative or ratio.is_zero):
+        for point in points((claim.answer, claim.truth), claim.domains, 12):
+            a, t = evaluate(claim.answer, point), evaluate(claim.truth, point)
+            if a.defined and t.defined and (t.exact != 0 if t.exact is not None else True):
+                return Outcome(Status.REFUTED, "symbolic: the ratio to the truth is a constant <= 0",
+                               Counterexample(
+                                   tuple((sp.sstr(k), sp.sstr(v)) for k, v in point.items()),
+                                   a.show(), t.show(), claim.where,
+                                   f"answer/truth = {sp.sstr(ratio)} everywhere: not a positive constant"))
     for point in points((claim.answer, claim.truth), claim.domains, 12):
         a, t = evaluate(claim.answer, point), evaluate(claim.truth, point)
         if a.exact is None or t.exact is None or t.exact == 0:
@@ -98,6 +114,16 @@ def decide_proportional(claim: Proportional) -> Outcome:
         Status.UNDECIDED, "no exact point to read the constant factor from",
         reason="could not determine the constant factor",
     )
+
+
+def _constant_ratio(claim: Proportional) -> sp.Expr | None:
+    """answer/truth in canonical form, when that is a number (no variable left)."""
+    try:
+        ratio = rewrite_transcendental(claim.answer / claim.truth)
+        ratio = sp.cancel(sp.together(ratio.xreplace(open_unit_substitution(claim.domains))))
+    except (TypeError, ValueError, ZeroDivisionError, sp.PolynomialError):
+        return None
+    return ratio if ratio.is_number and ratio.is_real and ratio.is_finite else None
 
 
 def _point_of(c: Counterexample, template: dict[sp.Basic, sp.Expr]) -> dict[sp.Basic, sp.Expr]:

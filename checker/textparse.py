@@ -88,11 +88,13 @@ def parse_text(
 def parse_with_divisors(
     text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[sp.Basic, tuple[sp.Expr, ...]]:
-    """The parsed answer and the divisors that SymPy cancelled while building it
-    and that could not be shown nonzero on the namespace's domains.
+    """The parsed answer and the divisors it was written with that could not be
+    shown nonzero on the namespace's domains.
 
-    SymPy evaluates `x*(k1 - 1)/(k1 - 1)` to `x` at once, but the answer as written
-    is undefined at k1 = 1: a proof of the cancelled form says nothing there.
+    An answer must be defined on the whole domain. SymPy evaluates
+    `x*(k1 - 1)/(k1 - 1)` to `x` at once, and `cancel` removes `(2f - 1)/(4f - 2)`,
+    but as written both are undefined somewhere: a proof of the simplified form
+    says nothing there, so the caller must not call such an answer verified.
     """
     source = normalise(text, limits)
     try:
@@ -109,7 +111,7 @@ def parse_with_divisors(
         if result.has(sp.I):
             raise AnswerError("the answer is not real (e.g. the log or square root of a negative "
                               "number); answers are real expressions")
-        return result, _cancelled(result, builder.divisors, namespace)
+        return result, _possibly_zero(builder.divisors, namespace)
     except AnswerError:
         raise
     except (TypeError, ValueError, AttributeError, NotImplementedError) as exc:
@@ -413,25 +415,25 @@ class _Builder:
         return sp.Piecewise(*pieces)
 
 
-def _cancelled(
-    result: sp.Basic, divisors: list[sp.Expr], namespace: Namespace
-) -> tuple[sp.Expr, ...]:
-    """Divisors no longer in any denominator of result and not provably nonzero."""
+def _possibly_zero(divisors: list[sp.Expr], namespace: Namespace) -> tuple[sp.Expr, ...]:
+    """The divisors not provably nonzero on the namespace's domains."""
     from checker.canonical import open_unit_substitution
 
-    kept = {
-        factor for power in result.atoms(sp.Pow) if power.exp.is_negative
-        for factor in sp.Mul.make_args(power.base)
-    }
     odds = open_unit_substitution(tuple((v.symbol, v.domain) for v in namespace.variables))
-    out: list[sp.Expr] = []
-    for divisor in dict.fromkeys(divisors):
-        if divisor in kept or divisor in out:
-            continue
-        value = sp.together(divisor.xreplace(odds))
-        if not (value.is_nonzero or value.is_positive or value.is_negative):
-            out.append(divisor)
-    return tuple(out)
+    return tuple(d for d in dict.fromkeys(divisors) if not _nonzero(d.xreplace(odds)))
+
+
+def _nonzero(expr: sp.Expr) -> bool:
+    value = sp.together(expr)
+    if value.is_nonzero or value.is_positive or value.is_negative:
+        return True
+    if isinstance(value, sp.Sum):  # a sum of positive terms over a nonempty range
+        return bool(value.function.is_positive) and all(
+            bool((high - low + 1).is_positive) for _, low, high in value.limits)
+    if isinstance(value, sp.Mul | sp.Pow):
+        factors = sp.Mul.make_args(value) if isinstance(value, sp.Mul) else (value.base,)
+        return all(_nonzero(f) for f in factors)
+    return False
 
 
 def is_condition(value: sp.Basic) -> bool:

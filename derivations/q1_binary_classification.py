@@ -11,6 +11,7 @@ so derivatives come out rational in f and counterexamples are exact.
 from __future__ import annotations
 
 import sympy as sp
+from sympy.calculus.util import continuous_domain
 
 from checker.canonical import open_unit_substitution
 from checker.claims import Decided, Equal, Proportional
@@ -76,10 +77,17 @@ def output_activation_claim(g: sp.Expr) -> Decided:
                 steps.append(StepResult(text, Status.REFUTED, "SymPy limit", cx))
                 return _property_outcome(Status.REFUTED, steps, cx)
             steps.append(StepResult(text, Status.VERIFIED, "SymPy limit"))
-        outside = _point_outside_unit_interval(g)
-        if outside is not None:
-            steps.append(StepResult("values in (0, 1)", Status.REFUTED, "exact evaluation", outside))
-            return _property_outcome(Status.REFUTED, steps, outside)
+        violation = _grid_violation(g)
+        if violation is not None:
+            text, cx = violation
+            steps.append(StepResult(text, Status.REFUTED, f"evaluation on {GRID_TEXT}", cx))
+            return _property_outcome(Status.REFUTED, steps, cx)
+        if not _continuous(g):
+            # SymPy differentiates a Piecewise branch by branch and ignores its jumps, so
+            # "g' > 0 and limits 0, 1" proves nothing about a g that may jump.
+            steps.append(StepResult("continuous on all reals", Status.UNDECIDED,
+                                    "continuity not proved (a case split, max, min or abs)"))
+            return _property_outcome(Status.UNDECIDED, steps, None)
         derivative = sp.diff(g, a).rewrite(sp.exp)
         if sp.simplify(derivative).is_positive:
             steps.append(StepResult("increasing: g'(a) > 0 for all real a", Status.VERIFIED,
@@ -93,13 +101,42 @@ def output_activation_claim(g: sp.Expr) -> Decided:
     return Decided("g is a valid binary-classification output activation", decide)
 
 
-def _point_outside_unit_interval(g: sp.Expr) -> Counterexample | None:
-    for value in (-3, -1, 0, 1, 3):
-        v = evaluate(g, {a: sp.Integer(value)})
+GRID = [sp.Rational(n, 4) for n in range(-40, 41)]
+GRID_TEXT = "a = -10, -39/4, ..., 10"
+MARGIN = sp.Float(10) ** -30  # far above mpmath's error at 60 digits, far below any real gap
+
+
+def _grid_violation(g: sp.Expr) -> tuple[str, Counterexample] | None:
+    """A grid point where g is undefined or leaves (0, 1), or where g decreases."""
+    previous: tuple[sp.Rational, sp.Expr] | None = None
+    for point in GRID:
+        v = evaluate(g, {a: point})
         number = v.exact if v.exact is not None else v.numeric
-        if number is not None and not (0 < number < 1):
-            return Counterexample((("a", str(value)),), v.show(), "a value in (0, 1)", "range")
+        if number is None:
+            return "defined for every real a", Counterexample(
+                (("a", sp.sstr(point)),), "undefined", "a value in (0, 1)", "domain")
+        # Only a value clearly outside refutes: sigmoid(a**3) at a = -10 is 5e-435, in range.
+        exact_out = v.exact is not None and not (0 < v.exact < 1)
+        if exact_out or number < -MARGIN or number > 1 + MARGIN:
+            return "values in (0, 1)", Counterexample(
+                (("a", sp.sstr(point)),), v.show(), "a value in (0, 1)", "range")
+        if previous is not None and number < previous[1] - MARGIN:
+            before = evaluate(g, {a: previous[0]}).show()
+            return "increasing", Counterexample(
+                (("a", f"{sp.sstr(previous[0])} then {sp.sstr(point)}"),),
+                f"{before} then {v.show()}", "an increasing g", "monotonicity",
+                "g decreases between these two points")
+        previous = (point, number)
     return None
+
+
+def _continuous(g: sp.Expr) -> bool:
+    if not g.has(sp.Piecewise, sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.floor, sp.ceiling):
+        return True  # built from functions continuous wherever defined; the grid found no hole
+    try:
+        return bool(continuous_domain(g, a, sp.S.Reals) == sp.S.Reals)
+    except (NotImplementedError, ValueError, TypeError):
+        return False
 
 
 def _property_outcome(status: Status, steps: list[StepResult], cx: Counterexample | None) -> Outcome:

@@ -26,6 +26,8 @@ from derivations.definitions import (
 SIZES = range(2, 9)  # concrete K checked entry by entry (K = 2..8)
 SIZE_DOMAIN = Domain("integer in 2..8", Fraction(2), Fraction(8), False, False, integer=True)
 ENTRY_DOMAIN = Domain("integer in 1..2", Fraction(1), Fraction(2), False, False, integer=True)
+LARGE_INDEX = Domain("integer in 1..12", Fraction(1), Fraction(12), False, False, integer=True)
+LARGE_SIZE = Domain("integer in 13..24", Fraction(13), Fraction(24), False, False, integer=True)
 
 X = Vector("x", 1, "the input vector, x[1] .. x[K]")
 C = Variable("c", REAL, "the scalar shift")
@@ -79,7 +81,13 @@ def reduced_parameters_claim(y_i: sp.Expr) -> AllOf:
         parts += [
             Equal(reduced[m], full[m], (), f"K = {n}, entry {m + 1}") for m in range(n)
         ]
-    return AllOf(tuple(parts), "every entry, every K in 2..8")
+    # For every K: S([0, y]) = S(x) forces [0, y] = x + c (softmax fixes its input up to a
+    # shift), so y_i = log(S(x)_{i+1} / S(x)_1), read off the definition; sampled at i
+    # and K beyond the written-out sizes, so an answer right only for K <= 8 is caught.
+    x, i, k = X.base, I.symbol, K.symbol
+    unique = sp.log(softmax_entry(x, i + 1, k) / softmax_entry(x, sp.Integer(1), k))
+    symbolic = Equal(y_i, unique, ((i, LARGE_INDEX), (k, LARGE_SIZE)), "symbolic K, entry i")
+    return AllOf((*tuple(parts), symbolic), "every entry, every K in 2..8, and y_i for symbolic K")
 
 
 def _entry(y_i: sp.Expr, m: int, size: int) -> sp.Expr:
@@ -105,7 +113,9 @@ def jacobian_claim(answer: sp.Basic) -> AllOf:
         p = sp.ImmutableMatrix(softmax(xs))
         truth = p.jacobian(xs)  # SymPy differentiates the definition
         try:
-            explicit = written_out(answer, {P.symbol: p})
+            # K is this size everywhere in the answer, not only in p's shape.
+            explicit = written_out(answer.xreplace({K.symbol: sp.Integer(n)}),
+                                   {sp.MatrixSymbol("p", n, 1): p})
         except ShapeError as exc:
             raise AnswerError(f"the matrix shapes do not fit for K = {n}: {exc}") from None
         if explicit.shape != truth.shape:
@@ -196,7 +206,8 @@ register(Question(
     statement="y_i with S(x) = S([0, y_1, ..., y_{K-1}]), for 1 <= i <= K - 1.",
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(I, K), vectors=(X,)),
     reference="x[i+1] - x[1]",
-    truth="softmax definition of both vectors, every entry, for every K in 2..8",
+    truth="softmax definition of both vectors, every entry, for every K in 2..8; and for "
+          "symbolic K, y_i = log(S(x)_{i+1} / S(x)_1) (S([0, y]) = S(x) forces [0, y] = x + c)",
     claim=reduced_parameters_claim,
 ))
 register(Question(

@@ -72,3 +72,18 @@ def test_chain_names_its_first_false_step() -> None:
     assert [s.status for s in outcome.steps] == [
         Status.VERIFIED, Status.VERIFIED, Status.REFUTED, Status.VERIFIED]
     assert "wrong" in outcome.method
+
+
+def test_exp_of_a_non_real_argument_is_not_rewritten_as_positive() -> None:
+    from checker.canonical import exp_to_common_bases
+
+    y = sp.Symbol("y", real=True)
+    term = sp.exp(sp.I * sp.pi * y)
+    assert exp_to_common_bases(term) == term
+    assert exp_to_common_bases(sp.exp(2 * y)).atoms(sp.exp) == set()
+
+
+def test_proportional_with_an_irrational_factor() -> None:
+    assert decide(Proportional(sp.log(2) * f**2, f**2, UNIT)).status is Status.VERIFIED
+    refuted = decide(Proportional(-sp.log(2) * f**2, f**2, UNIT))
+    assert refuted.status is Status.REFUTED and refuted.counterexample is not None

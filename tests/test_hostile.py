@@ -71,7 +71,8 @@ CASES = [
     ("1.4", "3j", 2, "only numbers"),
     ("1.4", "1/(f - f)", 2, "division by zero"),
     ("1.4", "log(0)", 2, "log of zero"),
-    ("1.4", "sqrt(-1)*f", 1, ""),  # a complex answer is simply not equal to a real truth
+    ("1.4", "sqrt(-1)*f", 2, "not real"),  # a complex answer is not in the answer language
+    ("1.4", "f - y + log(-1)", 2, "not real"),
     ("1.7", "import os", 2, "not one of the accepted answers"),
     ("2.4", "p.__class__", 2, "attribute"),
     ("3", "W1 = __import__('os'); W2 = 1; b2 = 1", 2, "unknown function `__import__`"),

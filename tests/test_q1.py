@@ -143,3 +143,29 @@ def test_a_cancelled_divisor_must_be_nonzero_on_the_domain(qid: str, answer: str
     assert verdict.status is status, verdict
     if status is Status.UNDECIDED:
         assert "cancels" in verdict.reason
+
+
+@pytest.mark.parametrize(("answer", "property_"), [
+    ("Piecewise((sigmoid(a), a < 2), (sigmoid(a) - 2, a < 5/2), (sigmoid(a), True))", "range"),
+    ("sigmoid(a) if (a < 3/2) | (a > 5/2) else sigmoid(a) + 1", "range"),
+    ("sigmoid(a) + 1 if a == 2 else sigmoid(a)", "range"),
+    ("sigmoid(a) if a < 2 else sigmoid(a - 10)", "monotonicity"),
+])
+def test_activation_with_jumps_is_refuted_not_proved_by_its_derivative(answer: str, property_: str) -> None:
+    verdict = check_answer("1.1", answer)
+    assert verdict.status is Status.REFUTED, verdict
+    assert verdict.counterexample is not None and verdict.counterexample.where == property_
+
+
+def test_activation_whose_continuity_is_not_shown_is_undecided() -> None:
+    assert check_answer("1.1", "(1 + a/(1 + abs(a)))/2").status is Status.UNDECIDED
+
+
+@pytest.mark.parametrize(("qid", "answer"), [
+    ("1.3", "-log(f) if y == 1 else -log(1 - f)"),  # y is a class label: 0 or 1
+    ("1.3", "-log(y*f + (1 - y)*(1 - f))"),
+    ("1.4", "f - Min(y, 1)"),
+])
+def test_label_forms_are_verified_for_each_label(qid: str, answer: str) -> None:
+    verdict = check_answer(qid, answer)
+    assert verdict.status is Status.VERIFIED and "for each y in {0, 1}" in verdict.method

@@ -137,3 +137,19 @@ def test_ill_formed_answers_are_errors(qid: str, answer: str, message: str) -> N
     verdict = check_answer(qid, answer)
     assert verdict.status is Status.ERROR, verdict
     assert message in verdict.reason
+
+
+@pytest.mark.parametrize("answer", [
+    "x[i+1] - x[1] + (i-1)*(i-2)*(i-3)*(i-4)*(i-5)*(i-6)*(i-7)",
+    "x[i+1] - x[1] if K <= 8 else 0",
+    "x[Min(i, 8) + 1] - x[1]",
+])
+def test_reparameterisation_right_only_for_small_k_is_refuted(answer: str) -> None:
+    verdict = check_answer("2.3", answer)
+    assert verdict.status is Status.REFUTED
+    assert verdict.counterexample is not None and verdict.counterexample.where == "symbolic K, entry i"
+
+
+def test_jacobian_answer_using_k_is_checked_at_each_written_out_k() -> None:
+    assert check_answer("2.4", "diag(p) - p*p.T*K/2").status is Status.REFUTED
+    assert check_answer("2.4", "diag(p) - p*p.T*Max(K, 2)/K").status is not Status.REFUTED
