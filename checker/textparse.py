@@ -200,7 +200,8 @@ class _Builder:
                 raise AnswerError(f"number `{text}` is out of range")
             # The repr of a float from a short decimal literal is that literal:
             # 0.5 stays exactly 1/2, never a binary approximation.
-            return sp.Rational(repr(value)) if "e" not in repr(value) else sp.Rational(value)
+            # (also 1e-40, whose repr is '1e-40': exactly 10**-40, not the binary float)
+            return sp.Rational(repr(value))
         return sp.Integer(value)
 
     def _Name(self, node: ast.Name) -> sp.Basic:

@@ -15,7 +15,7 @@ the explicit one is an independent witness for the symbolic one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
@@ -53,12 +53,12 @@ def inputs(name: str = "x") -> sp.IndexedBase:
 
 
 # Explicit sizes -------------------------------------------------------------------
-def preactivation(theta: Parameters, x: sp.IndexedBase, j: int, inputs_d: int) -> sp.Expr:
-    """Σ_{i=1}^{D} ω¹_ji x_i + ω¹_j0, written out."""
-    total: sp.Expr = theta.first(sp.Integer(j), sp.Integer(0))
-    for i in range(1, inputs_d + 1):
-        total += theta.first(sp.Integer(j), sp.Integer(i)) * x[i]
-    return total
+def preactivation(
+    theta: Parameters, x: sp.IndexedBase | Mapping[int, sp.Expr], j: int, inputs_d: int
+) -> sp.Expr:
+    """Σ_{i=1}^{D} ω¹_ji x_i + ω¹_j0, written out (x: the symbol, or values x[1..D])."""
+    terms = [theta.first(sp.Integer(j), sp.Integer(i)) * x[i] for i in range(1, inputs_d + 1)]
+    return sp.Add(theta.first(sp.Integer(j), sp.Integer(0)), *terms)
 
 
 def output(
@@ -77,10 +77,8 @@ def output_of_preactivations(
     The second half of the definition on its own, so a proof can hand it fresh
     symbols for the a_j (see question 3).
     """
-    total: sp.Expr = second(sp.Integer(k), sp.Integer(0))
-    for j, a in enumerate(pre, start=1):
-        total += second(sp.Integer(k), sp.Integer(j)) * act(a)
-    return total
+    terms = [second(sp.Integer(k), sp.Integer(j)) * act(a) for j, a in enumerate(pre, start=1)]
+    return sp.Add(second(sp.Integer(k), sp.Integer(0)), *terms)
 
 
 def outputs(
@@ -108,3 +106,47 @@ def output_sum(
     """y(x, Θ, act)_k with D, M (and k) symbols: nested `Sum`s over indexed weights."""
     unit = theta.second(k, HIDDEN) * act(preactivation_sum(theta, x, HIDDEN, inputs_d))
     return sp.Sum(unit, (HIDDEN, 1, hidden_m)) + theta.second(k, sp.Integer(0))
+
+
+# Sums written out -------------------------------------------------------------------
+MAX_SUM_TERMS = 4096  # the longest Sum range `write_out` expands
+
+
+class Unwritable(Exception):
+    """A Sum that cannot be written out: a range too long, or limits not integers."""
+
+
+def write_out(expr: sp.Basic, max_terms: int = MAX_SUM_TERMS) -> sp.Basic:
+    """expr with every `Sum` written out term by term; Sum(t, (j, a, b)) is 0 when b < a.
+
+    SymPy's own `Sum.doit` follows Karr's convention (a sum with b < a − 1 is the
+    negative of the sum over b + 1..a − 1); the sums of an answer are read with the
+    usual one, as in question 5. Inner sums see the outer index values, and a bound
+    index shadows a free symbol of the same name. Raises `Unwritable` for a range
+    longer than `max_terms` or limits that are not integers once the outer indices
+    are known.
+    """
+    if not expr.has(sp.Sum):
+        return expr
+    return _write(expr, {}, max_terms)
+
+
+def _write(e: sp.Basic, env: dict[sp.Basic, sp.Basic], max_terms: int) -> sp.Basic:
+    if not e.has(sp.Sum):
+        return e.xreplace(env) if env else e
+    if isinstance(e, sp.Sum):
+        # Sum(f, inner..., outer) is Sum(Sum(f, inner...), outer); SymPy itself flattens
+        # nested sums into one with several limits, the first the innermost.
+        *inner, (index, low, high) = e.limits
+        body = sp.Sum(e.function, *inner) if inner else e.function
+        first, last = _write(low, env, max_terms), _write(high, env, max_terms)
+        if not (first.is_Integer and last.is_Integer):
+            raise Unwritable(f"a Sum from {sp.sstr(first)} to {sp.sstr(last)}: the limits are "
+                             "not integers")
+        if last < first:
+            return sp.Integer(0)
+        if last - first + 1 > max_terms:
+            raise Unwritable(f"a Sum runs over more than {max_terms} values")
+        return sp.Add(*[_write(body, {**env, index: sp.Integer(v)}, max_terms)
+                        for v in range(int(first), int(last) + 1)])
+    return e.func(*(_write(a, env, max_terms) for a in e.args))

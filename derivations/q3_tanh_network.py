@@ -22,23 +22,36 @@ How the verdict is reached (the method string says which of these happened):
    y(x, Θ′, tanh)_k with the answer's Θ′ (so for the reference answer this is the
    seed's chain exactly). Every proved link is confirmed in exact arithmetic at
    concrete sizes: a disagreement is reported as an internal inconsistency.
+   Sums follow the usual convention, Sum(t, (j, a, b)) = 0 when b < a, as question 5
+   does; SymPy's `Sum` follows Karr's (b < a − 1 gives minus the sum over b + 1..a − 1).
+   A sum of the answer that is empty for every value of its symbols is 0 at once, and
+   the proof is claimed only when every remaining sum has b ≥ a − 1 for every value of
+   its symbols, where the two conventions agree (`karr_free`).
 2. Concrete sizes, the second witness: for every D, M, K ≤ 4 (64 sizes, smallest
-   first) the networks are written out explicitly and every output k is proved
-   equal. Each hidden unit's answer pre-activation must be a rational multiple c_j
-   of the true one (checked by `cancel`); then the pre-activations are replaced by
-   fresh symbols u_j, which is sound for proofs (an identity in independent u_j
-   holds in particular at u_j = a_j(x, Θ)) and makes each proof small.
+   first) the networks are written out explicitly (`networks.write_out`, with the
+   usual convention) and every output k is proved equal. The cheap proof: each
+   answer pre-activation is a rational multiple c_j of some true pre-activation a_l
+   (checked by `cancel`; the hidden units may be permuted); the a_l are replaced by
+   fresh symbols u_l, which is sound for proofs (an identity in independent u_l
+   holds in particular at u_l = a_l(x, Θ)) and makes each proof small. Where it does
+   not apply, a counterexample is searched for first (below) and only then the
+   written-out networks are compared as a whole, which can be slow.
 3. Counterexamples. Where a size is not proved, both networks are evaluated at
    exact points: x integer, W2 rational, W1 integer multiples of log 3, so every
    σ(a) and tanh(a/2) is rational and the two outputs are compared exactly. (Other
-   Θ′ fall back to rational points, mpmath at 60 digits re-checked at 120.) The
+   Θ′ fall back to rational points, mpmath at 60 digits re-checked at 120; at the
+   first two points of a size, outputs that agree to 60 digits are compared again at
+   400 digits, re-checked at 800, so a difference like 1e-40 is still found.) The
    first failing size is the smallest one, so the counterexample is small. Without
-   a symbolic proof, a few sizes past the grid (`PROBE_SIZES`) are searched too, so
-   an answer right only for small sizes (a sum up to Min(M, 4)) is still refuted.
+   a symbolic proof, sizes past the grid are searched too: a few fixed ones
+   (`PROBE_SIZES`), and for every integer literal c of the answer with
+   3 ≤ c ≤ LITERAL_LIMIT one of D, M, K at c, c + 1 and c + 2 with the other two at 1
+   or 2; so an answer right only for small sizes (a sum up to Min(M, 7), a part that
+   changes past k = 5 or D = 6) is still refuted.
 
-`verified` needs the symbolic proof, or (said so in the method, with the range) a
-proof for every size in 1..4 and no counterexample at the probes when no proof for
-all sizes was found. `refuted` needs a point where the two outputs differ.
+`verified` needs the symbolic proof, or (said so in the method, with the range and
+the probes) a proof for every size in 1..4 and no counterexample at the probes when
+no proof for all sizes was found. `refuted` needs a point where the two outputs differ.
 """
 
 from __future__ import annotations
@@ -63,7 +76,10 @@ from checker.verdict import Counterexample, Outcome, Status, StepResult
 from derivations.definitions import logistic
 from derivations.networks import (
     HIDDEN,
+    Activation,
     Parameters,
+    Unwritable,
+    Weight,
     indexed_parameters,
     inputs,
     output,
@@ -71,6 +87,7 @@ from derivations.networks import (
     output_sum,
     preactivation,
     preactivation_sum,
+    write_out,
 )
 
 SIZE_LIMIT = 4  # the concrete-size witness covers every D, M, K in 1..SIZE_LIMIT
@@ -124,13 +141,14 @@ class Proposal:
 
 @functools.lru_cache(maxsize=8192)
 def _instantiate(expr: sp.Expr, values: tuple[tuple[sp.Symbol, sp.Expr], ...]) -> sp.Expr:
-    """expr at the given indices and sizes; sums written out once the sizes are numbers.
+    """expr at the given indices and sizes; sums written out once the sizes are numbers
+    (by `write_out`: Sum(t, (j, a, b)) is 0 when b < a; `Unwritable` if it cannot be).
 
     Memoised: the same entry of Θ′ is asked for at many sizes and outputs.
     """
     value = expr.xreplace(dict(values))
     explicit = all(v.is_Integer for _, v in values) and not value.free_symbols & SIZES
-    return value.doit() if explicit and value.has(sp.Sum) else value
+    return write_out(value) if explicit else value
 
 
 def proposal(parts: dict[str, sp.Expr]) -> Proposal:
@@ -145,11 +163,32 @@ def proposal(parts: dict[str, sp.Expr]) -> Proposal:
         if extra:
             names = ", ".join(sorted(str(s) for s in extra))
             raise AnswerError(f"{name} is {meaning[name]} (and of the sizes); it mentions {names}")
-    return Proposal(parts["W1"], parts["W2"], parts["b2"])
+    return Proposal(*(drop_empty_sums(parts[name]) for name in PARTS))
 
 
 def _labels(expr: sp.Expr) -> set[sp.Basic]:
     return {e.base.label for e in expr.atoms(sp.Indexed)}
+
+
+# Sum(t, (j, a, b)) is 0 when b < a (as in question 5), while SymPy's `Sum` follows
+# Karr's convention there (b < a − 1 gives minus the sum over b + 1..a − 1). The two
+# agree when b >= a − 1. So: a sum empty for every value of its symbols is 0 at once;
+# the written-out networks use `networks.write_out`, which keeps the usual convention;
+# and the symbolic proof is claimed only where every sum has b >= a − 1 for every
+# value of its symbols (`karr_free`), so it never rests on Karr's convention.
+def drop_empty_sums(expr: sp.Expr) -> sp.Expr:
+    """Every Sum that is empty whatever its symbols (b < a for all their values) -> 0."""
+    return expr.replace(
+        lambda e: isinstance(e, sp.Sum) and any(
+            (low - high - 1).is_nonnegative is True for _, low, high in e.limits),
+        lambda e: sp.Integer(0))
+
+
+def karr_free(expr: sp.Basic) -> bool:
+    """Every Sum in expr has b >= a − 1 for every value of its symbols (by SymPy's
+    assumptions), so Karr's convention and the usual one give it the same value."""
+    return all((high - low + 1).is_nonnegative is True
+               for s in expr.atoms(sp.Sum) for _, low, high in s.limits)
 
 
 # Symbolic sizes ---------------------------------------------------------------------
@@ -168,6 +207,11 @@ def sums_identical(difference: sp.Expr) -> bool:
                 return False
             zeros[term] = sp.Integer(0)
     return rational_zero(merged.xreplace(zeros))
+
+
+def proves_zero(difference: sp.Expr) -> bool:
+    """`sums_identical`, claimed only where no sum's value depends on Karr's convention."""
+    return karr_free(difference) and sums_identical(difference)
 
 
 def sigmoid_network() -> sp.Expr:
@@ -227,10 +271,14 @@ PROVED = "symbolic for all D, M, K: sums merged, summand identically 0"
 
 def symbolic_step(text: str, before: sp.Expr, after: sp.Expr) -> StepResult:
     """One link, proved for symbolic sizes and confirmed exactly at concrete ones."""
-    if not sums_identical(after - before):
+    if not proves_zero(after - before):
         return StepResult(text, Status.UNDECIDED, "no symbolic proof")
     for sizes in ((2, 2, 1), (3, 2, 2)):
-        cx = _disagreement(after, before, sizes, text)
+        try:
+            cx = _disagreement(after, before, sizes, text)
+        except Unwritable as exc:
+            return StepResult(text, Status.UNDECIDED, f"a symbolic proof, but not confirmed at "
+                              f"concrete sizes ({exc})")
         if cx is not None:
             return StepResult(text, Status.UNDECIDED, "internal inconsistency: a symbolic "
                               "proof was contradicted at a concrete point; please report this", cx)
@@ -243,12 +291,12 @@ def _disagreement(
     """Both sides at one exact point of the given sizes (k = the last output)."""
     d, m, kk = sizes
     fixed = {d_: sp.Integer(d), m_: sp.Integer(m), k_: sp.Integer(kk), k: sp.Integer(kk)}
-    a, b = (e.xreplace(fixed).doit() for e in (left, right))
+    a, b = (write_out(e.xreplace(fixed)) for e in (left, right))
     point = next(exact_points(_entries(d, m, kk), random.Random(sum(sizes))))
-    va, vb = exact_value(a, point), exact_value(b, point)
-    if not differ(va, vb, point, a, b):
+    found = compare(a, b, point)
+    if found is None:
         return None
-    return _counterexample(sizes, point, va, vb, f"{where}, output {kk}")
+    return _counterexample(sizes, point, found, f"{where}, output {kk}")
 
 
 # Concrete sizes ---------------------------------------------------------------------
@@ -257,6 +305,9 @@ def all_sizes(limit: int = SIZE_LIMIT) -> list[tuple[int, int, int]]:
     grid = [(d, m, kk) for d in range(1, limit + 1) for m in range(1, limit + 1)
             for kk in range(1, limit + 1)]
     return sorted(grid, key=lambda s: (sum(s), s))
+
+
+Entries = tuple[list[sp.Expr], list[sp.Expr], list[sp.Expr]]
 
 
 def _hidden(m: int) -> tuple[sp.Symbol, ...]:
@@ -273,31 +324,53 @@ def _zero(expr: sp.Expr) -> bool:
 
 def prove_size(theta: Proposal, sizes: tuple[int, int, int]) -> bool:
     """Every output of the two explicit networks is identically equal at these sizes."""
+    scaled = prove_scaled(theta, sizes)
+    return scaled if scaled is not None else prove_written_out(theta, sizes)
+
+
+def prove_scaled(theta: Proposal, sizes: tuple[int, int, int]) -> bool | None:
+    """The cheap proof: each answer pre-activation is c · (some true pre-activation a_l),
+    and those become fresh symbols u_l. None when some unit is no such multiple.
+
+    Sound for proofs: an identity in independent u_l holds in particular at
+    u_l = a_l(x, Θ). A permutation of the hidden units, or two answer units sharing
+    one true unit, is covered too.
+    """
     d, m, kk = sizes
     primed = theta.parameters({d_: d, m_: m, k_: kk})
     scales = _unit_scales(primed, d, m)
-    for out in range(1, kk + 1):
-        if scales is None:
-            difference = output(primed, X, sp.tanh, out, d, m) - output(
-                THETA, X, logistic, out, d, m)
-        else:
-            u = _hidden(m)
-            difference = output_of_preactivations(
-                primed.second, sp.tanh, out, [c * v for c, v in zip(scales, u, strict=True)]
-            ) - output_of_preactivations(THETA.second, logistic, out, u)
-        if not _zero(difference):
-            return False
-    return True
+    if scales is None:
+        return None
+    u = _hidden(m)
+    pre = [c * u[unit - 1] for c, unit in scales]
+    return all(_zero(output_of_preactivations(primed.second, sp.tanh, out, pre)
+                     - output_of_preactivations(THETA.second, logistic, out, u))
+               for out in range(1, kk + 1))
 
 
-def _unit_scales(primed: Parameters, d: int, m: int) -> tuple[sp.Rational, ...] | None:
-    """c_j with answer pre-activation = c_j · true pre-activation, or None."""
+def prove_written_out(theta: Proposal, sizes: tuple[int, int, int]) -> bool:
+    """The general proof: both networks written out in x and Θ (can be slow)."""
+    d, m, kk = sizes
+    primed = theta.parameters({d_: d, m_: m, k_: kk})
+    return all(_zero(output(primed, X, sp.tanh, out, d, m) - output(THETA, X, logistic, out, d, m))
+               for out in range(1, kk + 1))
+
+
+def _unit_scales(primed: Parameters, d: int, m: int) -> tuple[tuple[sp.Rational, int], ...] | None:
+    """(c_j, l_j) with answer pre-activation of unit j = c_j · true pre-activation of l_j."""
     scales = []
     for unit in range(1, m + 1):
-        ratio = _ratio(preactivation(primed, X, unit, d), preactivation(THETA, X, unit, d))
+        mine = preactivation(primed, X, unit, d)
+        # The only candidate l: the one row of W1 the answer's unit mentions (its own
+        # when it mentions none, e.g. a zero pre-activation).
+        rows = {e.indices[0] for e in mine.atoms(sp.Indexed) if e.base == THETA_W1}
+        row = rows.pop() if len(rows) == 1 else (sp.Integer(unit) if not rows else None)
+        if row is None or not (row.is_Integer and 1 <= row <= m):
+            return None
+        ratio = _ratio(mine, preactivation(THETA, X, int(row), d))
         if not ratio.is_Rational:
             return None
-        scales.append(ratio)
+        scales.append((ratio, int(row)))
     return tuple(scales)
 
 
@@ -306,27 +379,52 @@ def _ratio(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
     return sp.cancel(numerator / denominator)
 
 
-def refute_size(theta: Proposal, sizes: tuple[int, int, int]) -> Counterexample | None:
-    """A point of these sizes where some output of the two networks differs."""
+EXACT_POINTS = 8  # points per size where σ and tanh come out rational
+RATIONAL_POINTS = 4  # then rational points (mpmath compares)
+CLOSER_POINTS = 2  # the first points of a size are looked at closer when they seem equal
+CLOSE_PRECISION = 400  # ... at this many digits, re-checked at twice as many
+
+
+def refute_size(
+    theta: Proposal, sizes: tuple[int, int, int], exact: int = EXACT_POINTS,
+    rational: int = RATIONAL_POINTS,
+) -> Counterexample | None:
+    """A point of these sizes where some output of the two networks differs.
+
+    Both networks are built at each point from the values of their parameters there
+    (the same numbers as the symbolic networks at that point, without building them).
+    """
     d, m, kk = sizes
     primed = theta.parameters({d_: d, m_: m, k_: kk})
-    pairs = [(output(primed, X, sp.tanh, out, d, m), output(THETA, X, logistic, out, d, m))
-             for out in range(1, kk + 1)]
+    first = {(a, b): primed.first(sp.Integer(a), sp.Integer(b))
+             for a in range(1, m + 1) for b in range(d + 1)}
+    second = {(a, b): primed.second(sp.Integer(a), sp.Integer(b))
+              for a in range(1, kk + 1) for b in range(m + 1)}
     entries = _entries(d, m, kk)
     # An answer may mention entries that are no parameters at these sizes (e.g. a
     # sum up to 3 when M = 1): they get values like any other, and the note says so.
     known = {e for group in entries for e in group}
-    outside = sorted({e for a, _ in pairs for e in a.atoms(sp.Indexed)} - known,
-                     key=sp.default_sort_key)
+    mentioned = {e for v in (*first.values(), *second.values()) for e in v.atoms(sp.Indexed)}
+    outside = sorted(mentioned - known, key=sp.default_sort_key)
     xs, w1, w2 = entries
     entries = (xs, w1 + [e for e in outside if e.base == THETA_W1],
                w2 + [e for e in outside if e.base != THETA_W1])
     rng = random.Random(1000 * d + 100 * m + kk)
-    for point in _points(entries, rng):
-        for out, (answer, truth) in enumerate(pairs, start=1):
-            va, vt = exact_value(answer, point), exact_value(truth, point)
-            if differ(va, vt, point, answer, truth):
-                cx = _counterexample(sizes, point, va, vt, f"output y_{out}")
+    points = (*_take(exact_points(entries, rng), exact), *_take(rational_points(entries, rng), rational))
+    for n, point in enumerate(points):
+        x = {i: point[X[i]] for i in range(1, d + 1)}
+        mine = _at(point, first, second)
+        true = _at(point, {key: THETA.first(*map(sp.Integer, key)) for key in first},
+                   {key: THETA.second(*map(sp.Integer, key)) for key in second})
+        # Each unit's activation once per point, shared by every output.
+        tanh = _Shared(sp.tanh, [preactivation(mine, x, unit, d) for unit in range(1, m + 1)])
+        sigma = _Shared(logistic, [preactivation(true, x, unit, d) for unit in range(1, m + 1)])
+        for out in range(1, kk + 1):
+            answer = output_of_preactivations(mine.second, tanh, out, list(tanh.keys))
+            truth = output_of_preactivations(true.second, sigma, out, list(sigma.keys))
+            found = compare(answer, truth, {}, closer=n < CLOSER_POINTS)
+            if found is not None:
+                cx = _counterexample(sizes, point, found, f"output y_{out}")
                 if outside:
                     names = ", ".join(sp.sstr(e) for e in outside)
                     cx = replace(cx, note=f"{cx.note}; the answer mentions {names}, which "
@@ -335,12 +433,77 @@ def refute_size(theta: Proposal, sizes: tuple[int, int, int]) -> Counterexample 
     return None
 
 
-Entries = tuple[list[sp.Expr], list[sp.Expr], list[sp.Expr]]
+def _at(point: dict[sp.Basic, sp.Expr], first: dict[tuple[int, int], sp.Expr],
+        second: dict[tuple[int, int], sp.Expr]) -> Parameters:
+    """Parameters whose entries are the given expressions' values at point."""
+    def entry(table: dict[tuple[int, int], sp.Expr]) -> Weight:
+        return lambda a, b: table[int(a), int(b)].xreplace(point)
+
+    return Parameters(entry(first), entry(second))
 
 
-def _points(entries: Entries, rng: random.Random) -> Iterator[dict[sp.Basic, sp.Expr]]:
-    yield from _take(exact_points(entries, rng), 8)
-    yield from _take(rational_points(entries, rng), 4)
+class _Shared:
+    """An activation on the given arguments, each computed once and shared by every output."""
+
+    def __init__(self, act: Activation, arguments: list[sp.Expr]) -> None:
+        self.keys = arguments
+        self.values = {a: act(a) for a in arguments}
+
+    def __call__(self, a: sp.Expr) -> sp.Expr:
+        return self.values[a]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Both outputs at a point where they differ, as shown, and how that was decided."""
+
+    answer: str
+    truth: str
+    how: str
+
+
+def compare(answer: sp.Expr, truth: sp.Expr, point: dict[sp.Basic, sp.Expr],
+            closer: bool = False) -> Difference | None:
+    """A re-checked difference of the two sides at point, or None.
+
+    Exact when both are rational there; else mpmath at 60 digits re-checked at 120
+    (`checker.sampling.differ`, which ignores relative gaps below 1e-30). With
+    `closer`, a gap too small for that is looked for at CLOSE_PRECISION digits and
+    must persist, unchanged in its leading digits, at twice as many.
+    """
+    va, vt = exact_value(answer, point), exact_value(truth, point)
+    if differ(va, vt, point, answer, truth):
+        exact = va.exact is not None and vt.exact is not None
+        how = "exact arithmetic" if exact else "values by mpmath, re-checked at 120 digits"
+        return Difference(va.show(), vt.show(), how)
+    if not (closer and va.defined and vt.defined) or (va.exact is not None and vt.exact is not None):
+        return None
+    first = _gap(answer, truth, point, CLOSE_PRECISION)
+    if first is None or first[0] <= sp.Float(10) ** (-(CLOSE_PRECISION // 2)):
+        return None
+    second = _gap(answer, truth, point, 2 * CLOSE_PRECISION)
+    if second is None or abs(second[0] - first[0]) >= first[0] / 1000:
+        return None
+    gap, a, t = second
+    digits = min(2 * CLOSE_PRECISION, 15 - int(sp.floor(sp.log(gap, 10))))
+    return Difference(sp.sstr(sp.Float(a, digits)), sp.sstr(sp.Float(t, digits)),
+                      f"values by mpmath at {CLOSE_PRECISION} digits, re-checked at "
+                      f"{2 * CLOSE_PRECISION}; relative difference about "
+                      f"{sp.sstr(sp.Float(gap, 3))}")
+
+
+def _gap(answer: sp.Expr, truth: sp.Expr, point: dict[sp.Basic, sp.Expr],
+         precision: int) -> tuple[sp.Float, sp.Float, sp.Float] | None:
+    """(|a − t| / max(1, |t|), a, t) with both sides at `precision` digits."""
+    values = []
+    for side in (answer, truth):
+        v = evaluate(side, point, precision)
+        value = v.exact if v.exact is not None else v.numeric
+        if value is None:
+            return None
+        values.append(sp.Float(value, precision))
+    a, t = values
+    return abs(a - t) / max(sp.Float(1), abs(t)), a, t
 
 
 def _take(points: Iterator[dict[sp.Basic, sp.Expr]], n: int) -> Iterator[dict[sp.Basic, sp.Expr]]:
@@ -355,6 +518,7 @@ def _entries(d: int, m: int, kk: int) -> Entries:
     w2 = [THETA.second(sp.Integer(a), sp.Integer(b)) for a in range(1, kk + 1)
           for b in range(m + 1)]
     return xs, w1, w2
+
 
 
 def exact_points(entries: Entries, rng: random.Random) -> Iterator[dict[sp.Basic, sp.Expr]]:
@@ -392,16 +556,13 @@ def _tanh_by_exp(e: sp.tanh) -> sp.Expr:
 
 
 def _counterexample(
-    sizes: tuple[int, int, int], point: dict[sp.Basic, sp.Expr], answer: Value, truth: Value,
-    where: str,
+    sizes: tuple[int, int, int], point: dict[sp.Basic, sp.Expr], found: Difference, where: str,
 ) -> Counterexample:
     d, m, kk = sizes
     shown = [("D", str(d)), ("M", str(m)), ("K", str(kk))]
     shown += [(sp.sstr(e), sp.sstr(v)) for e, v in sorted(point.items(), key=_entry_order)]
-    exact = answer.exact is not None and truth.exact is not None
-    how = "exact arithmetic" if exact else "values by mpmath, re-checked at 120 digits"
-    note = f"answer = y(x, Θ′, tanh), truth = y(x, Θ, σ); {how}"
-    return Counterexample(tuple(shown), answer.show(), truth.show(),
+    note = f"answer = y(x, Θ′, tanh), truth = y(x, Θ, σ); {found.how}"
+    return Counterexample(tuple(shown), found.answer, found.truth,
                           f"{where} at D = {d}, M = {m}, K = {kk}", note)
 
 
@@ -413,37 +574,104 @@ def _entry_order(item: tuple[sp.Basic, sp.Expr]) -> tuple[int, tuple[int, ...]]:
 
 
 # The claim ------------------------------------------------------------------------
+Sizes = tuple[int, int, int]
+
+
 @dataclass(frozen=True)
 class SizeSearch:
     """What the concrete sizes gave: proved sizes, unresolved ones, a counterexample."""
 
     proved: int
-    unresolved: tuple[tuple[int, int, int], ...]
+    unresolved: tuple[Sizes, ...]
     counterexample: Counterexample | None
     beyond: bool = False  # the counterexample lies at a probe size past the grid
+    literals: tuple[int, ...] = ()  # the answer's integer literals probed past the grid
+    unprobed: tuple[int, ...] = ()  # ... and those too large to probe
+    literal: int | None = None  # the literal whose probe gave the counterexample
+    problem: str = ""  # why some size could not be written out
+    unwritten: tuple[Sizes, ...] = ()  # probes that could not be written out (`problem`)
 
 
 # Without a proof for all sizes, an answer proved on the grid might still fail past it
 # (e.g. a sum up to Min(M, 4)): these larger sizes are searched for a counterexample.
-PROBE_SIZES = ((1, 5, 1), (5, 1, 1), (1, 1, 5), (2, 7, 2), (6, 6, 3))
+PROBE_SIZES: tuple[Sizes, ...] = ((1, 5, 1), (5, 1, 1), (1, 1, 5), (2, 7, 2), (6, 6, 3))
+# An answer right up to some size c and wrong past it (Min(M, 7), `if k <= 5`, `if D <= 6`)
+# names c: for each integer literal c of the answer up to LITERAL_LIMIT, one of D, M, K is
+# set to c, c + 1 and c + 2 and the other two to 1 or 2. Index values need no probes of
+# their own: a network of size c + 2 has every index up to c + 2.
+LITERAL_LIMIT = 24
+LITERAL_POINTS = (4, 2)  # exact and rational points per literal probe
+
+
+def answer_literals(theta: Proposal) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The integer literals c >= SIZE_LIMIT − 1 of the answer (c + 2 past the grid): those
+    up to LITERAL_LIMIT, and those past it. A non-integer r gives ⌊|r|⌋ and ⌈|r|⌉."""
+    values: set[int] = set()
+    for expr in (theta.first, theta.second, theta.bias):
+        for r in expr.atoms(sp.Rational):
+            values |= {int(sp.floor(abs(r))), int(sp.ceiling(abs(r)))}
+    values = {v for v in values if v >= SIZE_LIMIT - 1}
+    return (tuple(sorted(v for v in values if v <= LITERAL_LIMIT)),
+            tuple(sorted(v for v in values if v > LITERAL_LIMIT)))
+
+
+def literal_sizes(literals: tuple[int, ...]) -> list[tuple[Sizes, int]]:
+    """(size, literal) past the grid and not in PROBE_SIZES, smallest total first."""
+    found: dict[Sizes, int] = {}
+    for c in literals:
+        for n in (c, c + 1, c + 2):
+            for other in (1, 2):
+                for axis in range(3):
+                    sizes = tuple(n if a == axis else other for a in range(3))
+                    if max(sizes) > SIZE_LIMIT and sizes not in PROBE_SIZES:
+                        found.setdefault(sizes, c)  # type: ignore[arg-type]
+    return sorted(found.items(), key=lambda item: (sum(item[0]), item[0]))
 
 
 def search_sizes(theta: Proposal, limit: int = SIZE_LIMIT, probe: bool = False) -> SizeSearch:
+    """Every size of the grid, smallest first, then (with `probe`) sizes past it.
+
+    At each grid size the cheap proof comes first (`prove_scaled`). Where it does not
+    apply, a counterexample is searched before the general proof, which is slow; so a
+    wrong answer is refuted at once, still at the smallest size where it fails.
+    """
     proved = 0
-    unresolved: list[tuple[int, int, int]] = []
+    unresolved: list[Sizes] = []
+    problem = ""
     for sizes in all_sizes(limit):
-        if prove_size(theta, sizes):
-            proved += 1
-            continue
-        cx = refute_size(theta, sizes)
-        if cx is not None:
-            return SizeSearch(proved, tuple(unresolved), cx)
+        try:
+            scaled = prove_scaled(theta, sizes)
+            if scaled:
+                proved += 1
+                continue
+            cx = refute_size(theta, sizes)
+            if cx is not None:
+                return SizeSearch(proved, tuple(unresolved), cx, problem=problem)
+            if scaled is None and prove_written_out(theta, sizes):
+                proved += 1
+                continue
+        except Unwritable as exc:
+            problem = problem or str(exc)
         unresolved.append(sizes)
-    for sizes in PROBE_SIZES if probe else ():
-        cx = refute_size(theta, sizes)
+    if not probe:
+        return SizeSearch(proved, tuple(unresolved), None, problem=problem)
+    literals, unprobed = answer_literals(theta)
+    probes: list[tuple[Sizes, int | None, tuple[int, int]]] = [
+        (s, None, (EXACT_POINTS, RATIONAL_POINTS)) for s in PROBE_SIZES]
+    probes += [(s, c, LITERAL_POINTS) for s, c in literal_sizes(literals)]
+    unwritten: list[Sizes] = []
+    for sizes, literal, (exact, rational) in probes:
+        try:
+            cx = refute_size(theta, sizes, exact, rational)
+        except Unwritable as exc:
+            problem = problem or str(exc)
+            unwritten.append(sizes)
+            continue
         if cx is not None:
-            return SizeSearch(proved, tuple(unresolved), cx, beyond=True)
-    return SizeSearch(proved, tuple(unresolved), None)
+            return SizeSearch(proved, tuple(unresolved), cx, True, literals, unprobed, literal,
+                              problem, tuple(unwritten))
+    return SizeSearch(proved, tuple(unresolved), None, False, literals, unprobed, None, problem,
+                      tuple(unwritten))
 
 
 def network_claim(parts: dict[str, sp.Expr]) -> Decided:
@@ -455,7 +683,7 @@ def network_claim(parts: dict[str, sp.Expr]) -> Decided:
 def decide_network(theta: Proposal) -> Outcome:
     lines = seed_lines()
     tanh_net = tanh_network(theta)
-    symbolic = sums_identical(tanh_net - lines[0][1])
+    symbolic = proves_zero(tanh_net - lines[0][1])
     search = search_sizes(theta, probe=not symbolic)
     last = _last_link(theta, tanh_net, search)
     total = SIZE_LIMIT**3
@@ -469,10 +697,7 @@ def decide_network(theta: Proposal) -> Outcome:
             return Outcome(Status.UNDECIDED, "symbolic proof and a counterexample disagree",
                            search.counterexample, "internal inconsistency; please report this",
                            steps)
-        where = (f"a size past the grid (every D, M, K <= {SIZE_LIMIT} proved)" if search.beyond
-                 else f"the smallest failing size (D, M, K searched up to {SIZE_LIMIT}, "
-                 "smallest first)")
-        return Outcome(Status.REFUTED, f"counterexample: both networks at {where}",
+        return Outcome(Status.REFUTED, f"counterexample: both networks at {_where(search, total)}",
                        search.counterexample, steps=steps)
     if symbolic:
         return Outcome(Status.VERIFIED, f"symbolic for all D, M, K >= 1: y(x, Θ′, tanh)_k = "
@@ -482,10 +707,44 @@ def decide_network(theta: Proposal) -> Outcome:
     if not search.unresolved:
         return Outcome(Status.VERIFIED, f"proved for every D, M, K <= {SIZE_LIMIT} ({total} "
                        "sizes, explicit networks, every output); no proof for all sizes, and no "
-                       f"counterexample at the larger sizes {_sizes_text(PROBE_SIZES)}",
-                       steps=steps)
-    return Outcome(Status.UNDECIDED, _search_method(search, total),
-                   reason="no proof and no counterexample within the limits", steps=steps)
+                       f"counterexample at the larger sizes {_sizes_text(PROBE_SIZES)}"
+                       f"{_literals_text(search)}", steps=steps)
+    reason = "no proof and no counterexample within the limits"
+    if search.problem:
+        reason += f" ({search.problem})"
+    return Outcome(Status.UNDECIDED, _search_method(search, total), reason=reason, steps=steps)
+
+
+def _where(search: SizeSearch, total: int) -> str:
+    if not search.beyond:
+        return (f"the smallest failing size (D, M, K searched up to {SIZE_LIMIT}, "
+                "smallest first)")
+    grid = (f"every D, M, K <= {SIZE_LIMIT} proved" if not search.unresolved
+            else f"{search.proved} of {total} sizes up to {SIZE_LIMIT} proved, none refuted")
+    why = ("" if search.literal is None
+           else f"; probed because the answer has the integer literal {search.literal}")
+    return f"a size past the grid ({grid}{why})"
+
+
+def _literals_text(search: SizeSearch) -> str:
+    text = ""
+    if search.literals:
+        cs = ", ".join(map(str, search.literals))
+        text += (f", nor with one of D, M, K at c, c + 1, c + 2 and the other two 1 or 2 for "
+                 f"each integer literal c of the answer ({cs})")
+    if search.unprobed:
+        shown = ", ".join(_short(c) for c in search.unprobed[:3])
+        more = ", ..." if len(search.unprobed) > 3 else ""
+        text += f"; integer literals past {LITERAL_LIMIT} were not probed: {shown}{more}"
+    if search.unwritten:
+        text += (f"; {len(search.unwritten)} of these sizes could not be written out and were "
+                 f"not searched ({search.problem}): {_sizes_text(search.unwritten)}")
+    return text
+
+
+def _short(c: int) -> str:
+    text = str(c)
+    return text if len(text) <= 12 else f"{text[:4]}...({len(text)} digits)"
 
 
 def _last_link(theta: Proposal, tanh_net: sp.Expr, search: SizeSearch) -> StepResult:
@@ -497,7 +756,7 @@ def _last_link(theta: Proposal, tanh_net: sp.Expr, search: SizeSearch) -> StepRe
                       search.counterexample)
 
 
-def _sizes_text(sizes: tuple[tuple[int, int, int], ...]) -> str:
+def _sizes_text(sizes: tuple[Sizes, ...]) -> str:
     return ", ".join("(" + ", ".join(map(str, s)) + ")" for s in sizes) + " (D, M, K)"
 
 
@@ -518,6 +777,18 @@ def _search_method(search: SizeSearch, total: int) -> str:
         "every output k)"
 
 
+NOTES = (
+    "Sum(t, (j, a, b)) is 0 when b < a, as in question 5 (SymPy's own Sum follows Karr's "
+    "convention there, which question 3 does not): the written-out networks use this "
+    "convention, and the proof for all sizes is claimed only when every sum has b >= a - 1 "
+    "for every value of its symbols, where the two conventions agree.",
+    f"Without a proof for all sizes, an answer proved for every D, M, K <= {SIZE_LIMIT} is "
+    "also searched for a counterexample at larger sizes: fixed probes, and for each integer "
+    f"literal c of the answer (3 <= c <= {LITERAL_LIMIT}) one of D, M, K at c, c + 1, c + 2 "
+    "with the other two 1 or 2; the method names them.",
+)
+
+
 register(Question(
     id="3", title="the tanh network equivalent to a sigmoid network",
     statement="For y(x, Θ, σ)_k = Σ_{j=1}^{M} ω²_kj σ(Σ_{i=1}^{D} ω¹_ji x_i + ω¹_j0) + ω²_k0, "
@@ -532,5 +803,6 @@ register(Question(
           "link by link",
     claim=network_claim,
     parts=PARTS,
+    notes=NOTES,
     prepare=lambda: (lemma_steps(), seed_steps()),
 ))

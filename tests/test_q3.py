@@ -12,7 +12,10 @@ import mpmath
 import pytest
 import sympy as sp
 
+from checker.answers import parse_answer
 from checker.check import check_answer, verify_reference
+from checker.functions import sigmoid
+from checker.questions import get
 from checker.verdict import Counterexample, Status
 from derivations import networks
 from derivations import q3_tanh_network as q3
@@ -141,6 +144,186 @@ def test_right_on_the_grid_without_a_proof_names_its_range() -> None:
     assert verdict.status is Status.VERIFIED, verdict
     assert verdict.method.startswith("proved for every D, M, K <= 4 (64 sizes")
     assert "no proof for all sizes" in verdict.method
+    # 40 is past the literals that are probed, and the method says so.
+    assert f"integer literals past {q3.LITERAL_LIMIT} were not probed: 40" in verdict.method
+
+
+# Right only up to a size that the answer names: refuted at a probe from its literal ------
+def not_halved_past(limit: int) -> Second:
+    def second(w2: Entries, k: int, j: int, m: int) -> mpmath.mpf:
+        if j >= 1:
+            return w2[(k, j)] / 2 if k <= limit else w2[(k, j)]
+        return b2_of(Fraction(1, 2))(w2, k, 0, m)
+    return second
+
+
+LITERAL = [
+    Wrong("sum up to Min(M, 7)", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + "
+          "Sum(W2[k,j], (j, 1, Min(M, 7)))/2", half, b2_of(Fraction(1, 2), lambda m: min(m, 7)),
+          sizes=(1, 8, 1)),
+    Wrong("sum up to Min(M, 8)", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + "
+          "Sum(W2[k,j], (j, 1, Min(M, 8)))/2", half, b2_of(Fraction(1, 2), lambda m: min(m, 8)),
+          sizes=(1, 9, 1)),
+    Wrong("W2 halved for k <= 5 only", f"W1 = W1[j,i]/2; W2 = W2[k,j]/2 if k <= 5 else W2[k,j]; "
+          f"b2 = {SUM_HALF}", half, not_halved_past(5), sizes=(1, 1, 6)),
+    # Found at D = 7, where this answer does not halve W1.
+    Wrong("W1 halved for D <= 6 only", f"W1 = W1[j,i]/2 if D <= 6 else W1[j,i]; W2 = W2[k,j]/2; "
+          f"b2 = {SUM_HALF}", lambda w, j, i: w[(j, i)], b2_of(Fraction(1, 2)), sizes=(7, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("wrong", LITERAL, ids=[w.name for w in LITERAL])
+def test_right_up_to_a_literal_size_only_is_refuted_past_it(wrong: Wrong) -> None:
+    test_a_wrong_theta_is_refuted_at_the_smallest_size(wrong)
+    method = check_answer("3", wrong.text).method
+    assert "past the grid (every D, M, K <= 4 proved; probed because the answer has the " \
+        "integer literal" in method, method
+
+
+def test_the_probes_of_a_literal_vary_one_size_at_a_time() -> None:
+    sizes = dict(q3.literal_sizes((7,)))
+    assert set(sizes.values()) == {7}
+    assert (1, 8, 1) in sizes and (2, 2, 9) in sizes and (7, 1, 1) in sizes
+    assert all(sorted(s)[:2] in ([1, 1], [2, 2]) and max(s) in (7, 8, 9) for s in sizes)
+    assert [sum(s) for s in sizes] == sorted(sum(s) for s in sizes)
+
+
+def test_the_literals_of_an_answer() -> None:
+    theta = q3.proposal(parse_answer(get("3"), "W1 = W1[j,i]/2 if D <= 6 else W1[j,i]; "
+                                     "W2 = W2[k,j]*5/2; b2 = W2[k,0] + 99*Sum(W2[k,j], (j, 1, M))")
+                        .value)
+    assert q3.answer_literals(theta) == ((3, 6), (99,))  # 5/2 gives 2 and 3; 1 and 2 are on the grid
+
+
+# Empty sums: Sum(t, (j, a, b)) is 0 when b < a (SymPy's Sum follows Karr's convention) ----
+EMPTY_RIGHT = [
+    ("a constant empty sum", f"{SUM_HALF} + Sum(W2[k,j], (j, 3, 1))"),
+    ("an always empty sum", f"{SUM_HALF} + Sum(W2[k,j], (j, M+2, M))"),
+]
+
+
+@pytest.mark.parametrize("b2", [b for _, b in EMPTY_RIGHT], ids=[n for n, _ in EMPTY_RIGHT])
+def test_an_empty_sum_is_zero_and_the_answer_is_proved(b2: str) -> None:
+    verdict = check_answer("3", f"W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = {b2}")
+    assert verdict.status is Status.VERIFIED, verdict
+    assert verdict.method.startswith("symbolic for all D, M, K >= 1"), verdict.method
+
+
+def test_a_sum_empty_at_some_sizes_gets_no_proof_that_rests_on_karr() -> None:
+    # Σ_{j=1}^{M} Σ_{l=j}^{1} W2[k,l] is W2[k,1] with empty sums 0 (Karr: not for M >= 3).
+    verdict = check_answer("3", f"W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF} + "
+                           "Sum(Sum(W2[k,l], (l, j, 1)), (j, 1, M)) - W2[k,1]")
+    assert verdict.status is Status.VERIFIED, verdict
+    assert verdict.method.startswith("proved for every D, M, K <= 4"), verdict.method
+
+
+def b2_plus(extra: Callable[[Entries, int, int], mpmath.mpf]) -> Second:
+    def second(w2: Entries, k: int, j: int, m: int) -> mpmath.mpf:
+        return b2_of(Fraction(1, 2))(w2, k, j, m) + (extra(w2, k, m) if j == 0 else 0)
+    return second
+
+
+def usual_sum(w2: Entries, k: int, first: int, last: int, column: int | None = None) -> mpmath.mpf:
+    """Σ_{j=first}^{last} W2[k, j] (or W2[k, column]), 0 when last < first."""
+    return sum((w2[(k, j if column is None else column)] for j in range(first, last + 1)),
+               mpmath.mpf(0))
+
+
+EMPTY_WRONG = [
+    # Karr: Sum(W2[k,0], (j, M+2, M)) = -W2[k,0], and this b2 would be right.
+    Wrong("empty sum taken as minus one term", f"W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF} + "
+          "Sum(W2[k,0], (j, M+2, M)) + W2[k,0]", half, b2_plus(lambda w, k, m: w[(k, 0)])),
+    # Karr: Sum(W2[k,0], (j, 3, M)) = (M - 2) W2[k,0] for every M, and this b2 would be right.
+    Wrong("sum from 3 at M = 1", f"W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF} + "
+          "Sum(W2[k,0], (j, 3, M)) - (M-2)*W2[k,0]", half,
+          b2_plus(lambda w, k, m: usual_sum(w, k, 3, m, column=0) - (m - 2) * w[(k, 0)])),
+    # With SymPy's doit this failed already at M = 1 (as -W2[k,2]); it fails first at M = 3.
+    Wrong("sum from 3 to M", f"W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF} + "
+          "Sum(W2[k,j], (j, 3, M))", half, b2_plus(lambda w, k, m: usual_sum(w, k, 3, m)),
+          sizes=(1, 3, 1)),
+]
+
+
+@pytest.mark.parametrize("wrong", EMPTY_WRONG, ids=[w.name for w in EMPTY_WRONG])
+def test_a_sum_that_is_right_only_by_karrs_convention_is_refuted(wrong: Wrong) -> None:
+    test_a_wrong_theta_is_refuted_at_the_smallest_size(wrong)
+
+
+def test_write_out_reads_an_empty_sum_as_zero() -> None:
+    w, a, b = sp.IndexedBase("w"), sp.Symbol("a", integer=True), sp.Symbol("b", integer=True)
+    assert sp.Sum(w[a], (a, 3, 1)).doit() == -w[2]  # SymPy: Karr's convention
+    assert networks.write_out(sp.Sum(w[a], (a, 3, 1))) == 0
+    assert networks.write_out(sp.Sum(w[a], (a, 2, 2))) == w[2]
+    # Nested (SymPy flattens it into one Sum with two limits): inner ranges see b.
+    nested = sp.Sum(sp.Sum(w[a], (a, b, 1)), (b, 1, 4))
+    assert networks.write_out(nested) == w[1]
+    with pytest.raises(networks.Unwritable):
+        networks.write_out(sp.Sum(w[a], (a, 1, 10**6)))
+
+
+def test_a_sum_too_long_to_write_out_is_undecided_with_the_reason() -> None:
+    verdict = check_answer("3", "W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + "
+                           "Sum(W2[k,j], (j, 1, 10**6))/2")
+    assert verdict.status is Status.UNDECIDED, verdict
+    assert "more than 4096 values" in verdict.reason
+
+
+def test_the_notes_state_the_empty_sum_convention() -> None:
+    assert any("Sum(t, (j, a, b)) is 0 when b < a" in note for note in get("3").notes)
+
+
+# Tiny differences, and permuted hidden units: decided quickly ------------------------------
+TINY = [
+    Wrong("W1 off by 1e-40", f"W1 = W1[j,i]/2 + 1e-40; W2 = W2[k,j]/2; b2 = {SUM_HALF}",
+          lambda w, j, i: w[(j, i)] / 2 + mpmath.mpf(1e-40), b2_of(Fraction(1, 2))),
+    Wrong("b2 off by erf(W2[k,0])*1e-50", f"W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF} + "
+          "erf(W2[k,0])*1e-50", half,
+          b2_plus(lambda w, k, m: mpmath.erf(w[(k, 0)]) * mpmath.mpf(1e-50))),
+]
+
+
+@pytest.mark.parametrize("wrong", TINY, ids=[w.name for w in TINY])
+def test_a_tiny_difference_is_refuted_at_high_precision(wrong: Wrong) -> None:
+    with mpmath.workdps(200):
+        verdict = check_answer("3", wrong.text)
+        assert verdict.status is Status.REFUTED, verdict
+        cx = verdict.counterexample
+        assert cx is not None and "mpmath at 400 digits, re-checked at 800" in cx.note
+        point = Point.of(cx)
+        assert (point.d, point.m, point.k_outputs) == wrong.sizes
+        truth = point.sigmoid_network()
+        answer = point.tanh_network(wrong.first, wrong.second)
+        gap = answer - truth
+        assert abs(gap) > mpmath.mpf(10) ** -60
+        # The shown values carry the difference, and it is the one evaluated here.
+        shown = number(cx.answer) - number(cx.truth)
+        assert abs(shown - gap) <= abs(gap) / 10**6, (shown, gap)
+
+
+def test_compare_looks_closer_only_when_asked_and_never_invents_a_difference() -> None:
+    tiny = 1 + sp.erf(sp.Integer(1)) / sp.Integer(10) ** 50
+    assert q3.compare(tiny, sp.Integer(1), {}) is None  # below what 60 digits can tell
+    assert q3.compare(tiny, sp.Integer(1), {}, closer=True) is not None
+    half_a = sp.Rational(1, 3)
+    zero = sigmoid(half_a) + sigmoid(-half_a) - 1
+    assert q3.compare(zero, sp.Integer(0), {}, closer=True) is None
+
+
+PERMUTED = ("W1 = W1[M+1-j,i]/2; W2 = W2[k,M+1-j]/2; b2 = W2[k,0] + Sum(W2[k,j], (j, 1, M))/2")
+
+
+def test_permuted_hidden_units_take_the_cheap_proof_at_each_size() -> None:
+    theta = q3.proposal(parse_answer(get("3"), PERMUTED).value)
+    assert all(q3.prove_scaled(theta, s) is True for s in [(1, 1, 1), (2, 3, 2), (3, 4, 2)])
+    verdict = check_answer("3", PERMUTED)
+    assert verdict.status is Status.VERIFIED, verdict
+    assert verdict.method.startswith("proved for every D, M, K <= 4 (64 sizes"), verdict.method
+
+
+def test_a_correct_answer_with_transcendental_values_is_still_verified() -> None:
+    verdict = check_answer("3", f"W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = {SUM_HALF} + "
+                           "sigmoid(W2[k,0]) + sigmoid(-W2[k,0]) - 1")
+    assert verdict.status is Status.VERIFIED, verdict
 
 
 def test_an_exact_counterexample_says_so_and_is_rational() -> None:
