@@ -15,6 +15,7 @@ from checker.verdict import Counterexample, Outcome, Status
 
 Strategy = Callable[[Equal], "Outcome | None"]
 SAMPLE_POINTS = 12
+QUICK_POINTS = 3
 
 
 def structural(claim: Equal) -> Outcome | None:
@@ -54,8 +55,13 @@ def finite_cases(claim: Equal) -> Outcome | None:
                    f"({'; '.join(sorted(set(methods)))})")
 
 
-def sampled_counterexample(claim: Equal) -> Outcome | None:
-    found = find_counterexample(claim.answer, claim.truth, claim)
+def quick_counterexample(claim: Equal) -> Outcome | None:
+    """Three exact points before any proof attempt: most wrong answers end here."""
+    return sampled_counterexample(claim, QUICK_POINTS)
+
+
+def sampled_counterexample(claim: Equal, count: int = SAMPLE_POINTS) -> Outcome | None:
+    found = find_counterexample(claim.answer, claim.truth, claim, count)
     if found is None:
         return None
     method = (
@@ -77,12 +83,13 @@ CASE_STRATEGIES: tuple[Strategy, ...] = ()  # set below: the strategies an insta
 
 STRATEGIES: tuple[Strategy, ...] = (
     structural,
+    quick_counterexample,
     canonical_form,
     finite_cases,
     sampled_counterexample,
     simplification,
 )
-CASE_STRATEGIES = (structural, canonical_form, finite_cases, simplification)
+CASE_STRATEGIES = (structural, canonical_form, finite_cases)  # cheap: sampling covers the rest
 
 
 def find_counterexample(

@@ -147,7 +147,9 @@ def _property_outcome(status: Status, steps: list[StepResult], cx: Counterexampl
 
 # 1.2 ----------------------------------------------------------------------------
 P1 = Variable("p", OPEN_UNIT, "P(y = 1 | x), the true probability of class 1")
-MEANINGS = {"P(y=1|x)": P1.symbol, "P(y=0|x)": 1 - P1.symbol}
+# Word -> the probability it names, as a function of p. Functions, not expressions:
+# SymPy's first arithmetic imports sympy.tensor (~60 ms), which a cached run never needs.
+MEANINGS = {"P(y=1|x)": lambda p: p, "P(y=0|x)": lambda p: 1 - p}
 
 
 def meaning_claim(word: str) -> Equal:
@@ -162,7 +164,7 @@ def meaning_claim(word: str) -> Equal:
     odds = open_unit_substitution(((p, OPEN_UNIT),))
     if not sp.simplify(curvature.xreplace(odds)).is_positive:
         raise RuntimeError("expected cross-entropy has no unique minimiser")
-    return Equal(MEANINGS[word], stationary[0], ((p, OPEN_UNIT),),
+    return Equal(MEANINGS[word](p), stationary[0], ((p, OPEN_UNIT),),
                  "the f minimising the expected cross-entropy")
 
 
