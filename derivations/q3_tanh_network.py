@@ -64,7 +64,7 @@ from fractions import Fraction
 
 import sympy as sp
 
-from checker.canonical import merge_sums, normalise_sums, rational_zero
+from checker.canonical import rational_zero, summand_zero
 from checker.claims import Decided, Equal
 from checker.engine import decide_equal
 from checker.errors import AnswerError
@@ -192,26 +192,11 @@ def karr_free(expr: sp.Basic) -> bool:
 
 
 # Symbolic sizes ---------------------------------------------------------------------
-def sums_identical(difference: sp.Expr) -> bool:
-    """True if a difference of (nested) sums is identically 0; False means "not shown".
-
-    Like `checker.canonical.summand_zero`, but only the top-level merged sums are
-    asked for a zero summand: an inner sum (the pre-activation) stays inside its
-    summand as an opaque real, and need not vanish on its own.
-    """
-    merged = merge_sums(normalise_sums(difference))
-    zeros: dict[sp.Basic, sp.Expr] = {}
-    for term in sp.Add.make_args(merged):
-        if isinstance(term, sp.Sum):
-            if not rational_zero(term.function):
-                return False
-            zeros[term] = sp.Integer(0)
-    return rational_zero(merged.xreplace(zeros))
-
-
 def proves_zero(difference: sp.Expr) -> bool:
-    """`sums_identical`, claimed only where no sum's value depends on Karr's convention."""
-    return karr_free(difference) and sums_identical(difference)
+    """`summand_zero` (top-level merged sums have a zero summand; an inner sum, the
+    pre-activation, stays inside as an opaque real), claimed only where no sum's value
+    depends on Karr's convention."""
+    return karr_free(difference) and summand_zero(difference)
 
 
 def sigmoid_network() -> sp.Expr:

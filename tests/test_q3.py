@@ -13,6 +13,7 @@ import pytest
 import sympy as sp
 
 from checker.answers import parse_answer
+from checker.canonical import summand_zero
 from checker.check import check_answer, verify_reference
 from checker.functions import sigmoid
 from checker.questions import get
@@ -364,13 +365,13 @@ def test_symbolic_network_written_out_is_the_explicit_network(d: int, m: int) ->
     assert sp.expand(symbolic.xreplace({k: 2}).doit() - explicit) == 0
 
 
-def test_sums_identical_sees_a_nonzero_difference() -> None:
+def test_summand_zero_sees_a_nonzero_difference() -> None:
     lines = q3.seed_lines()
-    assert q3.sums_identical(lines[1][1] - lines[0][1])
-    assert not q3.sums_identical(lines[1][1] - lines[0][1] + 1)
+    assert summand_zero(lines[1][1] - lines[0][1])
+    assert not summand_zero(lines[1][1] - lines[0][1] + 1)
     wrong = q3.proposal({"W1": q3.THETA.first(q3.j, q3.i), "W2": q3.THETA.second(q3.k, q3.j) / 2,
                          "b2": q3.THETA.second(q3.k, 0)})
-    assert not q3.sums_identical(q3.tanh_network(wrong) - lines[0][1])
+    assert not summand_zero(q3.tanh_network(wrong) - lines[0][1])
 
 
 def test_each_size_is_proved_for_the_reference_and_not_for_a_wrong_answer() -> None:
