@@ -97,10 +97,6 @@ POSITIVE_INTEGER = Domain("positive integer", Fraction(1), None, low_open=False,
 INTEGER = Domain("integer", integer=True)
 
 
-def positive_integers_up_to(n: int) -> Domain:
-    return Domain(f"integer in 1..{n}", Fraction(1), Fraction(n), False, False, integer=True)
-
-
 @dataclass(frozen=True)
 class Variable:
     """A scalar an answer may use."""

@@ -8,7 +8,6 @@ only if it persists, unchanged in its leading digits, at 120 digits.
 
 from __future__ import annotations
 
-import itertools
 import random
 from dataclasses import dataclass
 
@@ -16,7 +15,7 @@ import sympy as sp
 
 from checker.claims import Domains
 from checker.functions import rewrite_special
-from checker.namespace import REAL, Domain
+from checker.namespace import REAL
 
 PRECISION = 60
 RECHECK_PRECISION = 120
@@ -89,15 +88,6 @@ def _gap(a: Value, b: Value) -> sp.Float | None:
     return abs(sp.Float(x - y, PRECISION)) / scale
 
 
-def free_atoms(*exprs: sp.Basic) -> tuple[set[sp.Symbol], set[sp.Indexed]]:
-    symbols: set[sp.Symbol] = set()
-    indexed: set[sp.Indexed] = set()
-    for e in exprs:
-        symbols |= {s for s in e.free_symbols if isinstance(s, sp.Symbol)}
-        indexed |= e.atoms(sp.Indexed)
-    return symbols, indexed
-
-
 def points(
     exprs: tuple[sp.Basic, ...], domains: Domains, count: int, seed: int = SEED
 ) -> list[dict[sp.Basic, sp.Expr]]:
@@ -148,14 +138,3 @@ def _with_entries(
     for entry in sorted(entries, key=sp.default_sort_key):
         full[entry] = rng.choice(reals)
     return full
-
-
-def grid(domains: Domains, per_axis: int) -> list[dict[sp.Basic, sp.Expr]]:
-    """A small exact grid (used where a product of samples is affordable)."""
-    rng = random.Random(SEED)
-    axes = [[(s, v) for v in d.samples(rng, per_axis)] for s, d in domains]
-    return [dict(combo) for combo in itertools.product(*axes)]
-
-
-def domain_of(symbol: sp.Symbol, domains: Domains) -> Domain:
-    return dict(domains).get(symbol, REAL)

@@ -37,10 +37,6 @@ X1, X2 = Variable("x1", REAL, "first entry of x"), Variable("x2", REAL, "second 
 P = MatrixName("p", K.symbol, sp.Integer(1), "p = S(x), a K x 1 column")
 
 
-def _real_entries(size: int) -> tuple[tuple[sp.Symbol, Domain], ...]:
-    return ()  # undeclared symbols and vector entries are sampled as reals
-
-
 # 2.1 ----------------------------------------------------------------------------
 def invariance_chain(steps: tuple[sp.Expr, ...]) -> AllOf:
     """The person's steps between the two ends derived from the definition,
