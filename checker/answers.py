@@ -11,6 +11,7 @@ import sympy as sp
 from checker.errors import AnswerError
 from checker.namespace import Namespace
 from checker.questions import AnswerKind, Question
+from checker.requirements import Requirement
 from checker.textparse import is_condition, normalise, parse_text, parse_with_divisors
 
 # "=" that is not part of ==, <=, >= or != separates the steps of a chain.
@@ -21,14 +22,14 @@ _CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
 class Parsed:
     value: Any
     shown: str  # how the answer was interpreted, in the question's notation
-    cancelled: tuple[sp.Expr, ...] = ()  # divisors SymPy cancelled that may vanish
+    cancelled: tuple[Requirement, ...] = ()  # what the answer needs, not shown on the domain
 
 
 class _Divisors:
     """Collects the cancelled divisors of every expression of one answer."""
 
     def __init__(self) -> None:
-        self.found: list[sp.Expr] = []
+        self.found: list[Requirement] = []
 
     def parse(self, text: str, namespace: Namespace) -> sp.Basic:
         value, cancelled = parse_with_divisors(text, namespace)

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-import sympy as sp
-
 from checker import options
 from checker.answers import parse_answer
 from checker.bounded import LimitHit, Limits, run_bounded
@@ -130,11 +128,12 @@ def _check(question: Question, text: str, latex: bool, start: float) -> Verdict:
         outcome = Outcome(Status.ERROR, "claim", reason=str(exc))
     if outcome.status is Status.VERIFIED and parsed.cancelled:
         # The proof is of a simplified form; the answer as written may be undefined.
-        divisors = ", ".join(f"`{sp.sstr(d)}`" for d in parsed.cancelled)
+        needs = ", ".join(r.describe() for r in parsed.cancelled)
         outcome = Outcome(
-            Status.UNDECIDED, f"{outcome.method}; but the answer divides by {divisors}",
-            reason=f"your answer divides by {divisors}, which could not be shown nonzero on the "
-            "domain: as written it may be undefined there (if it cancels, cancel it yourself)",
+            Status.UNDECIDED, f"{outcome.method}; but the answer needs {needs}",
+            reason=f"your answer as written needs {needs}, which could not be shown on the whole "
+            "domain: it may be undefined (or not real) there; if a factor cancels, cancel it "
+            "yourself",
             steps=outcome.steps,
         )
     return Verdict(

@@ -82,6 +82,20 @@ def _add_common(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMAT
                         "or ~/.cache/derivcheck)")
 
 
+def _join_answer_values(argv: list[str]) -> list[str]:
+    """`--answer -y*log(f)`: argparse would take a value starting with '-' for an option;
+    the word after --answer or --latex is always the answer."""
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word in ("--answer", "--latex"):
+            value = next(words, None)
+            out.append(word if value is None else f"{word}={value}")
+        else:
+            out.append(word)
+    return out
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -103,7 +117,7 @@ def _positive_float(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_join_answer_values(list(sys.argv[1:] if argv is None else argv)))
     try:
         return _dispatch(args)
     except AnswerError as exc:

@@ -68,10 +68,13 @@ def decide_proportional(claim: Proportional) -> Outcome:
         for point in points((claim.answer, claim.truth), claim.domains, 12):
             a, t = evaluate(claim.answer, point), evaluate(claim.truth, point)
             if a.defined and t.defined and (t.exact != 0 if t.exact is not None else True):
+                # The answer is exactly ratio * truth: shown that way, not as 60-digit noise.
+                exact = sp.Integer(0) if ratio.is_zero else ratio
+                shown = sp.sstr(exact * t.exact) if t.exact is not None else a.show()
                 return Outcome(Status.REFUTED, "symbolic: the ratio to the truth is a constant <= 0",
                                Counterexample(
                                    tuple((sp.sstr(k), sp.sstr(v)) for k, v in point.items()),
-                                   a.show(), t.show(), claim.where,
+                                   shown, t.show(), claim.where,
                                    f"answer/truth = {sp.sstr(ratio)} everywhere: not a positive constant"))
     for point in points((claim.answer, claim.truth), claim.domains, 12):
         a, t = evaluate(claim.answer, point), evaluate(claim.truth, point)

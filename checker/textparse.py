@@ -12,6 +12,7 @@ import ast
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy as sp
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
@@ -20,6 +21,7 @@ from sympy.matrices.expressions.diagonal import DiagMatrix
 from checker.errors import AnswerError
 from checker.functions import sigmoid
 from checker.namespace import MatrixName, Namespace, Variable, Vector
+from checker.requirements import NONNEGATIVE, NONZERO, POSITIVE, Requirement, unproved
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Limits:
     max_depth: int = 100
     max_digits: int = 60
     max_exponent: int = 100
+    max_literal_exponent: int = 300  # 1e300 is allowed, 1e999999999 is not
     # Below Python's 4,300-digit int-to-str limit, which printing a result would hit.
     max_result_digits: int = 4000
 
@@ -87,31 +90,26 @@ def parse_text(
 
 def parse_with_divisors(
     text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
-) -> tuple[sp.Basic, tuple[sp.Expr, ...]]:
-    """The parsed answer and the divisors it was written with that could not be
-    shown nonzero on the namespace's domains.
-
-    An answer must be defined on the whole domain. SymPy evaluates
-    `x*(k1 - 1)/(k1 - 1)` to `x` at once, and `cancel` removes `(2f - 1)/(4f - 2)`,
-    but as written both are undefined somewhere: a proof of the simplified form
-    says nothing there, so the caller must not call such an answer verified.
-    """
+) -> tuple[sp.Basic, tuple[Requirement, ...]]:
+    """The parsed answer and what its operations need (nonzero divisors, positive
+    log arguments, ...) that could not be shown on the namespace's domains
+    (see checker.requirements): the caller must not call such an answer verified."""
     source = normalise(text, limits)
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(source.strip(), mode="eval")  # the same text the builder reads literals from
     except SyntaxError as exc:
         where = f" at column {exc.offset}" if exc.offset else ""
         raise AnswerError(f"syntax error{where}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise AnswerError(f"answer nested too deeply (limit {limits.max_depth})") from None
     _check_depth(tree, limits.max_depth)
-    builder = _Builder(namespace, limits)
+    builder = _Builder(namespace, limits, source.strip())
     try:
         result = builder.build(tree.body)
         if result.has(sp.I):
             raise AnswerError("the answer is not real (e.g. the log or square root of a negative "
                               "number); answers are real expressions")
-        return result, _possibly_zero(builder.divisors, namespace)
+        return result, unproved(builder.requirements, namespace)
     except AnswerError:
         raise
     except (TypeError, ValueError, AttributeError, NotImplementedError) as exc:
@@ -135,15 +133,22 @@ def _describe(node: ast.AST) -> str:
 
 
 class _Builder:
-    def __init__(self, namespace: Namespace, limits: Limits) -> None:
+    def __init__(self, namespace: Namespace, limits: Limits, source: str = "") -> None:
+        self.source = source
         self.namespace = namespace
         self.limits = limits
         self.bound: dict[str, sp.Symbol] = {}
-        self.divisors: list[sp.Expr] = []  # every non-constant factor the answer divides by
+        # What the answer's own operations need, recorded before SymPy simplifies it away.
+        self.requirements: list[Requirement] = []
+
+    def _requires(self, value: sp.Basic, kind: str) -> None:
+        if _is_matrix(value):
+            return
+        factors = sp.Mul.make_args(value) if kind == NONZERO else (value,)
+        self.requirements += [Requirement(f, kind) for f in factors if not f.is_number]
 
     def _divides_by(self, divisor: sp.Basic) -> None:
-        if not _is_matrix(divisor):
-            self.divisors += [f for f in sp.Mul.make_args(divisor) if not f.is_number]
+        self._requires(divisor, NONZERO)
 
     def allowed(self) -> str:
         names = ", ".join(self.namespace.names()) or "none"
@@ -189,19 +194,20 @@ class _Builder:
             raise AnswerError(
                 f"the literal `{_describe(node)}` is not allowed: only numbers are"
             )
-        text = ast.unparse(node)
+        # The literal as written, not Python's float: 1.00000000000000000001 is not 1.
+        text = (ast.get_source_segment(self.source, node) or ast.unparse(node)).replace("_", "")
         digits = sum(ch.isdigit() for ch in text)
         if digits > self.limits.max_digits:
             raise AnswerError(
                 f"number with {digits} digits is too long (limit {self.limits.max_digits} digits)"
             )
         if isinstance(value, float):
-            if not (value == value and abs(value) < 1e300):
-                raise AnswerError(f"number `{text}` is out of range")
-            # The repr of a float from a short decimal literal is that literal:
-            # 0.5 stays exactly 1/2, never a binary approximation.
-            # (also 1e-40, whose repr is '1e-40': exactly 10**-40, not the binary float)
-            return sp.Rational(repr(value))
+            mantissa, _, exponent = text.lower().partition("e")
+            if exponent and abs(int(exponent)) > self.limits.max_literal_exponent:
+                raise AnswerError(f"number `{text}` is out of range (exponent limit "
+                                  f"{self.limits.max_literal_exponent})")
+            exact = Fraction(text)  # decimal text, read exactly
+            return sp.Rational(exact.numerator, exact.denominator)
         return sp.Integer(value)
 
     def _Name(self, node: ast.Name) -> sp.Basic:
@@ -251,16 +257,23 @@ class _Builder:
                 )
             if base.is_zero and exponent.is_negative:
                 raise AnswerError(f"division by zero in `{_describe(node)}`")
-            if exponent.is_negative:
-                self._divides_by(base)
             if base.is_Rational and _digits(base) * abs(exponent) > self.limits.max_result_digits * 2:
                 raise AnswerError(
                     f"`{_describe(node)}` is too large a number "
                     f"(limit {self.limits.max_result_digits} digits)"
                 )
-        elif base.is_number and base.is_Rational and abs(base) > 1:
+            if exponent.is_negative:
+                self._divides_by(base)
+            if not exponent.is_integer:  # a root: real only where the base is >= 0
+                self._requires(base, NONNEGATIVE)
+            return sp.Pow(base, exponent)
+        if base.is_number and base.is_Rational and abs(base) > 1:
             # A symbolic exponent on a numeric base can explode when evaluated.
             raise AnswerError(f"`{_describe(node)}`: a number raised to a symbol is not allowed")
+        if not exponent.is_integer:
+            self._requires(base, POSITIVE)  # g**e for a real e: real only for g > 0
+        elif not exponent.is_nonnegative:
+            self._divides_by(base)
         return sp.Pow(base, exponent)
 
     def _UnaryOp(self, node: ast.UnaryOp) -> sp.Basic:
@@ -353,6 +366,10 @@ class _Builder:
             argument = self.scalar(node.args[0])
             if _is_matrix(argument):
                 raise AnswerError(f"`{name}` of a matrix is not defined in `{_describe(node)}`")
+            if name == "log":
+                self._requires(argument, POSITIVE)
+            if name == "sqrt":
+                self._requires(argument, NONNEGATIVE)
             if name == "log" and argument.is_zero:
                 raise AnswerError(f"log of zero in `{_describe(node)}`")
             return _UNARY_FUNCTIONS[name](argument)
@@ -414,27 +431,6 @@ class _Builder:
         if not pieces:
             raise AnswerError("Piecewise needs at least one (value, condition) pair")
         return sp.Piecewise(*pieces)
-
-
-def _possibly_zero(divisors: list[sp.Expr], namespace: Namespace) -> tuple[sp.Expr, ...]:
-    """The divisors not provably nonzero on the namespace's domains."""
-    from checker.canonical import open_unit_substitution
-
-    odds = open_unit_substitution(tuple((v.symbol, v.domain) for v in namespace.variables))
-    return tuple(d for d in dict.fromkeys(divisors) if not _nonzero(d.xreplace(odds)))
-
-
-def _nonzero(expr: sp.Expr) -> bool:
-    value = sp.together(expr)
-    if value.is_nonzero or value.is_positive or value.is_negative:
-        return True
-    if isinstance(value, sp.Sum):  # a sum of positive terms over a nonempty range
-        return bool(value.function.is_positive) and all(
-            bool((high - low + 1).is_positive) for _, low, high in value.limits)
-    if isinstance(value, sp.Mul | sp.Pow):
-        factors = sp.Mul.make_args(value) if isinstance(value, sp.Mul) else (value.base,)
-        return all(_nonzero(f) for f in factors)
-    return False
 
 
 def is_condition(value: sp.Basic) -> bool:

@@ -102,3 +102,8 @@ def test_list_names_every_question() -> None:
 def test_help_mentions_exit_codes() -> None:
     result = run("--help")
     assert result.returncode == 0 and "exit codes" in result.stdout
+
+
+def test_answer_starting_with_a_minus_sign_is_taken_as_the_answer() -> None:
+    result = run("check", "1.3", "--answer", "-y*log(f)-(1-y)*log(1-f)")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -135,7 +135,8 @@ def test_bad_input_is_an_error_naming_the_problem(qid: str, answer: str, message
 @pytest.mark.parametrize(("qid", "answer", "status"), [
     ("1.4", "f*(1-f)/(1-f) - y", Status.VERIFIED),  # 1 - f is never 0 on (0, 1)
     ("1.4", "(f - y)*(1 - y)/(1 - y)", Status.UNDECIDED),  # undefined at y = 1
-    ("1.4", "(f - y)**2/(f - y)", Status.UNDECIDED),  # undefined where f = y
+    ("1.4", "(f - y)**2/(f - y)", Status.VERIFIED),  # f = y never: f in (0, 1), y in {0, 1}
+    ("1.4", "(f - y)*(2*f - 1)/(2*f - 1)", Status.UNDECIDED),  # undefined at f = 1/2
     ("1.3", "-y*log(f)*f/f - (1-y)*log(1-f)", Status.VERIFIED),  # f > 0
 ])
 def test_a_cancelled_divisor_must_be_nonzero_on_the_domain(qid: str, answer: str, status: Status) -> None:
@@ -169,3 +170,19 @@ def test_activation_whose_continuity_is_not_shown_is_undecided() -> None:
 def test_label_forms_are_verified_for_each_label(qid: str, answer: str) -> None:
     verdict = check_answer(qid, answer)
     assert verdict.status is Status.VERIFIED and "for each y in {0, 1}" in verdict.method
+
+
+@pytest.mark.parametrize("answer", [
+    "(f-y)*((2*f-1)**2)**(1+f)*((2*f-1)**2)**(-1-f)",  # undefined at f = 1/2
+    "(f-y)*(2*f-1)*exp(-log(2*f-1))",  # log of a negative number for f < 1/2
+    "sqrt(f-y)**2",  # not real where f < y
+    "f - y + y*(1-y)*log(f - y)",
+])
+def test_answer_undefined_somewhere_is_never_verified(answer: str) -> None:
+    verdict = check_answer("1.4", answer)
+    assert verdict.status is Status.UNDECIDED and "needs" in verdict.reason
+
+
+def test_decimal_close_to_the_truth_is_not_rounded_onto_it() -> None:
+    assert check_answer("1.4", "1.00000000000000000001*f - y").status is Status.REFUTED
+    assert check_answer("4.2", "18431.9999999999999999").status is Status.REFUTED

@@ -173,3 +173,30 @@ def test_values_of_the_wrong_kind_and_size_are_rejected(text: str, message: str)
 
 def test_long_flat_sums_are_not_mistaken_for_nesting() -> None:
     assert parse_text("+".join(["f"] * 90), NS) == 90 * f
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.00000000000000000001", sp.Rational(10**20 + 1, 10**20)),  # not rounded to a float
+    ("18431.9999999999999999", sp.Rational(184319999999999999999, 10**16)),
+    ("1e-40", sp.Rational(1, 10**40)),
+    ("2.5e3", sp.Integer(2500)),
+    (".5", sp.Rational(1, 2)),
+])
+def test_decimals_are_read_exactly_as_written(text: str, expected: sp.Expr) -> None:
+    assert parse_text(text, NS) == expected
+
+
+@pytest.mark.parametrize(("text", "needs"), [
+    ("f*(2*f - 1)/(2*f - 1)", "`2*f - 1` ≠ 0"),  # cancelled by SymPy while parsing
+    ("f*(2*f - 1)**(y + 2)*(2*f - 1)**(-y - 2)", "`2*f - 1` > 0"),  # y is real here
+    ("f*(2*f - 1)*exp(-log(2*f - 1))", "`2*f - 1` > 0"),
+    ("sqrt(f - y)**2", "`f - y` ≥ 0"),
+    ("f**y", None),  # f > 0 on (0, 1)
+    ("log(1 - f) + 1/f", None),
+    ("f/(f + y)", None),
+])
+def test_what_an_answer_needs_is_recorded_before_simplification(text: str, needs: str | None) -> None:
+    from checker.textparse import parse_with_divisors
+
+    _, unproved = parse_with_divisors(text, NS)
+    assert [r.describe() for r in unproved] == ([needs] if needs else [])
