@@ -791,6 +791,12 @@ class _Parser:
             raise AnswerError(f"`{command.text}` at column {command.column} takes 1 argument, "
                               f"got {len(arguments)}")
         call = Piece(f"{name}({', '.join(a.text for a in arguments)})", P_ATOM)
+        if name == "log" and exponent is None and self.at("^"):
+            # log((1-f)^{1-y}) and (log(1-f))^{1-y} are both common readings.
+            raise AnswerError(
+                f"`{command.text}(...)^{{...}}` at column {command.column} is ambiguous: write "
+                f"`{command.text}((...)^{{...}})` or `({command.text}(...))^{{...}}`"
+            )
         if exponent is not None:
             call = Piece(f"{call.text}**{exponent}", P_POWER)
         return self.power(call) if exponent is None else call

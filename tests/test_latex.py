@@ -509,3 +509,12 @@ def test_question_3_parts_in_latex_are_translated_one_by_one() -> None:
     assert check_answer("3", right, latex=True).status is Status.VERIFIED
     wrong = r"W1 = W^{1}_{j,i}; W2 = W^{2}_{k,j}/2; b2 = W^{2}_{k,0}"
     assert check_answer("3", wrong, latex=True).status is Status.REFUTED
+
+
+@pytest.mark.parametrize("tex", [r"-\log (1-f)^{1-y} - y \log f", r"-\log(1-f)^{1-y} - y\log f"])
+def test_power_after_a_log_call_is_ambiguous(tex: str) -> None:
+    from checker.check import check_answer
+    from checker.verdict import Status
+
+    verdict = check_answer("1.3", tex, latex=True)
+    assert verdict.status is Status.ERROR and "ambiguous" in verdict.reason
