@@ -12,7 +12,7 @@ from checker.errors import AnswerError
 from checker.namespace import Namespace
 from checker.questions import AnswerKind, Question
 from checker.requirements import Requirement
-from checker.textparse import is_condition, normalise, parse_text, parse_with_divisors
+from checker.textparse import is_condition, normalise, parse_text, parse_with_requirements
 
 # "=" that is not part of ==, <=, >= or != separates the steps of a chain.
 _CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
@@ -22,18 +22,18 @@ _CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
 class Parsed:
     value: Any
     shown: str  # how the answer was interpreted, in the question's notation
-    cancelled: tuple[Requirement, ...] = ()  # what the answer needs, not shown on the domain
+    unproved: tuple[Requirement, ...] = ()  # what the answer needs, not shown on the domain
 
 
-class _Divisors:
-    """Collects the cancelled divisors of every expression of one answer."""
+class _Requirements:
+    """Collects the unproved domain requirements of every expression of one answer."""
 
     def __init__(self) -> None:
         self.found: list[Requirement] = []
 
     def parse(self, text: str, namespace: Namespace) -> sp.Basic:
-        value, cancelled = parse_with_divisors(text, namespace)
-        self.found += [c for c in cancelled if c not in self.found]
+        value, unproved = parse_with_requirements(text, namespace)
+        self.found += [r for r in unproved if r not in self.found]
         return value
 
 
@@ -63,10 +63,10 @@ def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
         steps = [s for s in _CHAIN_SEPARATOR.split(normalise(text))]
         if any(not s.strip() for s in steps):
             raise AnswerError("a chain is `step = step = ...` with no empty step")
-        divisors = _Divisors()
+        divisors = _Requirements()
         values = tuple(_expression(divisors.parse(s, question.namespace), "a step") for s in steps)
         return Parsed(values, " = ".join(sp.sstr(v) for v in values), tuple(divisors.found))
-    divisors = _Divisors()
+    divisors = _Requirements()
     value = _expression(divisors.parse(text, question.namespace), "the answer")
     return Parsed(value, sp.sstr(value), tuple(divisors.found))
 
@@ -95,7 +95,7 @@ def _squash(text: str) -> str:
 
 def _parts(text: str, question: Question, latex: bool = False) -> Parsed:
     found: dict[str, sp.Basic] = {}
-    divisors = _Divisors()
+    divisors = _Requirements()
     for chunk in re.split(r"[;\n]", text if latex else normalise(text)):
         if not chunk.strip():
             continue

@@ -126,9 +126,9 @@ def _check(question: Question, text: str, latex: bool, start: float) -> Verdict:
         outcome = decide(claim)
     except AnswerError as exc:
         outcome = Outcome(Status.ERROR, "claim", reason=str(exc))
-    if outcome.status is Status.VERIFIED and parsed.cancelled:
+    if outcome.status is Status.VERIFIED and parsed.unproved:
         # The proof is of a simplified form; the answer as written may be undefined.
-        needs = ", ".join(r.describe() for r in parsed.cancelled)
+        needs = ", ".join(r.describe() for r in parsed.unproved)
         outcome = Outcome(
             Status.UNDECIDED, f"{outcome.method}; but the answer needs {needs}",
             reason=f"your answer as written needs {needs}, which could not be shown on the whole "

@@ -85,10 +85,10 @@ def parse_text(
     text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
 ) -> sp.Basic:
     """Parse one answer in the plain-text language into a SymPy object."""
-    return parse_with_divisors(text, namespace, limits)[0]
+    return parse_with_requirements(text, namespace, limits)[0]
 
 
-def parse_with_divisors(
+def parse_with_requirements(
     text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
 ) -> tuple[sp.Basic, tuple[Requirement, ...]]:
     """The parsed answer and what its operations need (nonzero divisors, positive

@@ -196,7 +196,7 @@ def test_decimals_are_read_exactly_as_written(text: str, expected: sp.Expr) -> N
     ("f/(f + y)", None),
 ])
 def test_what_an_answer_needs_is_recorded_before_simplification(text: str, needs: str | None) -> None:
-    from checker.textparse import parse_with_divisors
+    from checker.textparse import parse_with_requirements
 
-    _, unproved = parse_with_divisors(text, NS)
+    _, unproved = parse_with_requirements(text, NS)
     assert [r.describe() for r in unproved] == ([needs] if needs else [])
