@@ -11,7 +11,7 @@ import random
 import sys
 from pathlib import Path
 
-from checker.questions import AnswerKind, all_questions
+from checker import AnswerKind, all_questions
 
 COMMON_RIGHT = {
     "1.4": ["f - y", "sigmoid(a) - y", "-y*(1-f) + (1-y)*f"],

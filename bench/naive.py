@@ -18,12 +18,10 @@ import sys
 
 import sympy as sp
 
-from checker.answers import parse_answer
-from checker.bounded import LimitHit, Limits, run_bounded
-from checker.canonical import open_unit_substitution
-from checker.claims import AllOf, Chain, Claim, Decided, Equal, Proportional
-from checker.functions import rewrite_special
-from checker.questions import all_questions
+from checker import AllOf, Chain, Claim, Decided, Equal, Proportional, all_questions, parse_answer
+from checker.model.functions import rewrite_special
+from checker.prove.canonical import open_unit_substitution
+from checker.run.bounded import LimitHit, Limits, run_bounded
 
 LIMITS = Limits(timeout=10, memory_mb=1024)
 

@@ -1,6 +1,7 @@
-"""The command line: a thin layer over the library API (checker.check).
+"""The command line: a thin layer over the library API (checker.run), and the only
+place that writes to stdout, stderr or a report file.
 
-Exit codes (CONTRACT.md): 0 verified, 1 refuted, 3 undecided, 2 error; a run over
+Exit codes (docs/contract.md): 0 verified, 1 refuted, 3 undecided, 2 error; a run over
 several checks exits with the worst in the order 2 > 1 > 3 > 0.
 """
 
@@ -9,16 +10,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from checker import options
-from checker.bounded import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
-from checker.cache import ResultCache
-from checker.check import check_answer, run_all
-from checker.errors import AnswerError
-from checker.questions import AnswerKind, Question, all_questions, get, select
-from checker.verdict import Status, Verdict, exit_code
+from checker.model.errors import AnswerError
+from checker.model.grades import PersonResult
+from checker.model.options import DEFAULT_MAX_SIZE, Options
+from checker.model.question import AnswerKind, Question
+from checker.model.verdict import Status, Verdict, exit_code
+from checker.run.api import check_answer, run_all
+from checker.run.bounded import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Limits
+from checker.run.cache import ResultCache
+from checker.run.registry import all_questions, assignment, get, select
 
 FORMATS = ("text", "json", "junit")
 DEFAULT_JOBS = max(1, os.cpu_count() or 1)
@@ -60,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(grade, formats=(*FORMATS, "csv"))
     grade.add_argument("--out", metavar="FILE", help="write the report to FILE (atomically)")
     for command in (verify, grade):
-        command.add_argument("--jobs", type=_positive_int, default=DEFAULT_JOBS, metavar="N",
+        command.add_argument("--jobs", type=POSITIVE_INT, default=DEFAULT_JOBS, metavar="N",
                              help=f"run N checks at once, each in its own process "
                              f"(default {DEFAULT_JOBS}, the number of cores)")
     return parser
@@ -68,13 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_common(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
     parser.add_argument("--format", choices=formats, default="text", help="output format")
-    parser.add_argument("--timeout", type=_positive_float, default=DEFAULT_TIMEOUT, metavar="S",
+    parser.add_argument("--timeout", type=POSITIVE_FLOAT, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"wall-clock seconds per check (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--memory", type=_positive_int, default=DEFAULT_MEMORY, metavar="MiB",
+    parser.add_argument("--memory", type=POSITIVE_INT, default=DEFAULT_MEMORY, metavar="MiB",
                         help=f"memory each check may add, in MiB (default {DEFAULT_MEMORY})")
-    parser.add_argument("--max-size", type=_positive_int, default=options.DEFAULT_MAX_SIZE,
+    parser.add_argument("--max-size", type=POSITIVE_INT, default=DEFAULT_MAX_SIZE,
                         metavar="N", help="exhaustive checks over sizes cover sizes up to N "
-                        f"(default {options.DEFAULT_MAX_SIZE})")
+                        f"(default {DEFAULT_MAX_SIZE})")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the results cache")
     parser.add_argument("--cache-dir", metavar="DIR",
@@ -96,24 +101,24 @@ def _join_answer_values(argv: list[str]) -> list[str]:
     return out
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
+def positive(convert: Callable[[str], float], what: str) -> Callable[[str], float]:
+    """An argparse type: `convert` the text, then require a finite value > 0 (>= 1 for
+    whole numbers)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not 0 < value < float("inf") or (convert is int and value < 1):
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+
+    return parse
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+POSITIVE_INT = positive(int, "a whole number")
+POSITIVE_FLOAT = positive(float, "a number")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,21 +142,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _list()
     if args.command == "show":
         return _show(get(args.id))
-    options.configure(max_size=args.max_size)
+    options = Options(max_size=args.max_size)
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     cache = None if args.no_cache else ResultCache(Path(args.cache_dir) if args.cache_dir else None)
     if args.command == "verify":
         questions = select(args.ids)
-        verdicts = run_all([(q.id, q.reference, False) for q in questions], limits, args.jobs, cache)
+        checks = [(q.id, q.reference, False) for q in questions]
+        verdicts = run_all(checks, limits, args.jobs, cache, options=options)
         return _report(verdicts, args.format, detailed=False)
     if args.command == "check":
         latex = args.latex is not None
         text = args.latex if latex else args.answer
-        verdict = check_answer(args.id, text, latex=latex, limits=limits, cache=cache)
+        verdict = check_answer(args.id, text, latex=latex, limits=limits, cache=cache,
+                               options=options)
         return _report([verdict], args.format, detailed=True)
-    from checker.grading import grade_command  # loads only for grading
-
-    return grade_command(args, limits, cache)
+    return _grade(args, limits, cache, options)
 
 
 def _report(verdicts: list[Verdict], fmt: str, detailed: bool) -> int:
@@ -169,6 +174,73 @@ def _report(verdicts: list[Verdict], fmt: str, detailed: bool) -> int:
         console = make_console()
         (render_check if detailed else render_verify)(verdicts, console)
     return exit_code([v.status for v in verdicts])
+
+
+def _grade(args: argparse.Namespace, limits: Limits, cache: ResultCache | None,
+           options: Options) -> int:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from checker.run.grading import grade  # loads only for grading
+
+    if args.out:
+        check_writable(args.out)  # before the work, not after it
+    started = time.perf_counter()
+    stderr = Console(stderr=True)
+    with Progress(console=stderr, transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("checking answers", total=None)
+        results = grade(args.files, limits, args.jobs, lambda: progress.advance(task), cache,
+                        options)
+    report = render_graded(results, args.format, time.perf_counter() - started)
+    if args.out:
+        write_atomically(args.out, report)
+        stderr.print(f"report written to {args.out}")
+    else:
+        sys.stdout.write(report)
+    return exit_code([s for r in results for s in r.statuses])
+
+
+def render_graded(results: list[PersonResult], fmt: str, seconds: float) -> str:
+    ids = assignment().ids
+    if fmt == "json":
+        from checker.render.json_report import render_graded_json
+
+        return render_graded_json(results, len(ids)) + "\n"
+    if fmt == "junit":
+        from checker.render.junit_report import render_graded_junit
+
+        return render_graded_junit(results) + "\n"
+    if fmt == "csv":
+        from checker.render.class_report import render_csv
+
+        return render_csv(results)
+    from checker.render.class_report import render_class
+
+    return render_class(results, ids, seconds)
+
+
+def check_writable(path: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise AnswerError(f"--out {path} is a directory")
+    if not os.path.isdir(directory):
+        raise AnswerError(f"--out {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise AnswerError(f"--out {path}: directory {directory} is not writable")
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half."""
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".derivcheck-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def _list() -> int:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import sympy as sp
 from sympy.calculus.util import continuous_domain
 
-from checker.canonical import open_unit_substitution
-from checker.claims import Decided, Equal, Proportional
-from checker.errors import AnswerError
-from checker.namespace import LABEL, OPEN_UNIT, REAL, Namespace, Variable
-from checker.questions import AnswerKind, Question, register
-from checker.sampling import evaluate
-from checker.verdict import Counterexample, Outcome, Status, StepResult
+from checker.model.claims import Decided, Equal, Proportional
+from checker.model.errors import AnswerError
+from checker.model.namespace import LABEL, OPEN_UNIT, REAL, Namespace, Variable
+from checker.model.options import Options
+from checker.model.question import AnswerKind, Question
+from checker.model.verdict import Counterexample, Outcome, Status, StepResult
+from checker.prove.canonical import open_unit_substitution
+from checker.prove.sampling import evaluate
 from derivations.definitions import (
     bernoulli,
     cross_entropy,
@@ -56,7 +57,7 @@ def in_f(answer: sp.Expr) -> sp.Expr:
 
 
 # 1.1 ----------------------------------------------------------------------------
-def output_activation_claim(g: sp.Expr) -> Decided:
+def output_activation_claim(g: sp.Expr, options: Options) -> Decided:
     """g must map every real into (0, 1), increase, and tend to 0 and 1."""
     extra = g.free_symbols - {a}
     if extra:
@@ -152,7 +153,7 @@ P1 = Variable("p", OPEN_UNIT, "P(y = 1 | x), the true probability of class 1")
 MEANINGS = {"P(y=1|x)": lambda p: p, "P(y=0|x)": lambda p: 1 - p}
 
 
-def meaning_claim(word: str) -> Equal:
+def meaning_claim(word: str, options: Options) -> Equal:
     """The output means q exactly when minimising the expected CE loss over f,
     with y ~ Bernoulli(p), gives f = q: the minimiser is solved for, not typed."""
     p = P1.symbol
@@ -169,7 +170,7 @@ def meaning_claim(word: str) -> Equal:
 
 
 # 1.7 ----------------------------------------------------------------------------
-def better_loss_claim(word: str) -> Decided:
+def better_loss_claim(word: str, options: Options) -> Decided:
     """At a saturated, wrong output the better loss keeps a gradient: the limits
     of both derived gradients decide, not the answer's word."""
 
@@ -200,7 +201,10 @@ def better_loss_claim(word: str) -> Decided:
     return Decided("the loss whose gradient does not vanish at saturation", decide)
 
 
-register(Question(
+
+QUESTIONS: list[Question] = []  # this module's questions, in the order asked
+
+QUESTIONS.append(Question(
     id="1.1", title="output activation g for binary classification",
     statement="An appropriate output activation g for binary classification, as a function of a.",
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(A,)),
@@ -209,7 +213,7 @@ register(Question(
           "proved symbolically, values in (0, 1); a value outside (0, 1) refutes",
     claim=output_activation_claim,
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="1.2", title="what the sigmoid output represents",
     statement="What the output f represents under the sigmoid activation.",
     kind=AnswerKind.WORD, namespace=Namespace(words=tuple(MEANINGS)),
@@ -218,39 +222,39 @@ register(Question(
           "by SymPy; the answer is right when it names that minimiser",
     claim=meaning_claim,
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="1.3", title="cross-entropy loss L_CE(f, y)",
     statement="The cross-entropy loss as a function of f and y.",
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(F, Y)),
     reference="-y*log(f) - (1-y)*log(1-f)",
     truth="cross-entropy -sum_c p_c log q_c of the target (y, 1-y) against the output (f, 1-f)",
-    claim=lambda answer: Equal(answer, ce_loss(), DOMAINS),
+    claim=lambda answer, options: Equal(answer, ce_loss(), DOMAINS),
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="1.4", title="dL_CE/da through the sigmoid",
     statement="The derivative of the cross-entropy loss with respect to a, where f = sigmoid(a).",
     kind=AnswerKind.EXPRESSION, namespace=IN_F_Y,
     reference="f - y",
     truth="SymPy differentiates L_CE(sigmoid(a), y) in a; compared in (f, y) via a = logit(f)",
-    claim=lambda answer: Equal(in_f(answer), gradient_through_sigmoid(ce_loss()), DOMAINS),
+    claim=lambda answer, options: Equal(in_f(answer), gradient_through_sigmoid(ce_loss()), DOMAINS),
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="1.5", title="mean-squared error L_MSE(f, y), up to a positive factor",
     statement="The mean-squared error as a function of f and y (multiplicative factors ignored).",
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(F, Y)),
     reference="(f-y)**2/2",
     truth="the mean of squared errors over the one output, equal up to a constant factor c > 0",
-    claim=lambda answer: Proportional(answer, mse_loss(), DOMAINS),
+    claim=lambda answer, options: Proportional(answer, mse_loss(), DOMAINS),
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="1.6", title="dL_MSE/da through the sigmoid, up to a positive factor",
     statement="The derivative of the mean-squared error with respect to a, f = sigmoid(a).",
     kind=AnswerKind.EXPRESSION, namespace=IN_F_Y,
     reference="(f-y)*f*(1-f)",
     truth="SymPy differentiates L_MSE(sigmoid(a), y) in a; equal up to a constant factor c > 0",
-    claim=lambda answer: Proportional(in_f(answer), gradient_through_sigmoid(mse_loss()), DOMAINS),
+    claim=lambda answer, options: Proportional(in_f(answer), gradient_through_sigmoid(mse_loss()), DOMAINS),
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="1.7", title="the more appropriate loss for binary classification",
     statement="Which loss is more appropriate for binary classification, and why.",
     kind=AnswerKind.WORD, namespace=Namespace(words=("CE", "MSE")),

@@ -10,11 +10,12 @@ from sympy.matrices.exceptions import ShapeError
 from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from checker.claims import AllOf, Chain, Equal, Step
-from checker.errors import AnswerError
-from checker.functions import sigmoid
-from checker.namespace import REAL, Domain, MatrixName, Namespace, Variable, Vector
-from checker.questions import AnswerKind, Question, register
+from checker.model.claims import AllOf, Chain, Equal, Step
+from checker.model.errors import AnswerError
+from checker.model.functions import sigmoid
+from checker.model.namespace import REAL, Domain, MatrixName, Namespace, Variable, Vector
+from checker.model.options import Options
+from checker.model.question import AnswerKind, Question
 from derivations.definitions import (
     shifted,
     softmax,
@@ -38,7 +39,7 @@ P = MatrixName("p", K.symbol, sp.Integer(1), "p = S(x), a K x 1 column")
 
 
 # 2.1 ----------------------------------------------------------------------------
-def invariance_chain(steps: tuple[sp.Expr, ...]) -> AllOf:
+def invariance_chain(steps: tuple[sp.Expr, ...], options: Options) -> AllOf:
     """The person's steps between the two ends derived from the definition,
     for symbolic K, and again written out for every K in 2..8."""
     x, c, i, k = X.base, C.symbol, I.symbol, K.symbol
@@ -57,7 +58,7 @@ def invariance_chain(steps: tuple[sp.Expr, ...]) -> AllOf:
 
 
 # 2.2 ----------------------------------------------------------------------------
-def sigmoid_form_claim(z: sp.Expr) -> AllOf:
+def sigmoid_form_claim(z: sp.Expr, options: Options) -> AllOf:
     s = softmax([X1.symbol, X2.symbol])
     domains = ((X1.symbol, REAL), (X2.symbol, REAL))
     return AllOf(
@@ -68,7 +69,7 @@ def sigmoid_form_claim(z: sp.Expr) -> AllOf:
 
 
 # 2.3 ----------------------------------------------------------------------------
-def reduced_parameters_claim(y_i: sp.Expr) -> AllOf:
+def reduced_parameters_claim(y_i: sp.Expr, options: Options) -> AllOf:
     parts = []
     for n in SIZES:
         xs = vector("x", n)
@@ -100,7 +101,7 @@ def _entry(y_i: sp.Expr, m: int, size: int) -> sp.Expr:
 
 
 # 2.4 ----------------------------------------------------------------------------
-def jacobian_claim(answer: sp.Basic) -> AllOf:
+def jacobian_claim(answer: sp.Basic, options: Options) -> AllOf:
     if not isinstance(answer, sp.MatrixExpr):
         raise AnswerError("the Jacobian is a K x K matrix: use p, diag(p), p.T and matrix products")
     parts = []
@@ -176,7 +177,10 @@ def written_out(expr: sp.Basic, values: dict[sp.MatrixSymbol, sp.ImmutableMatrix
     raise AnswerError(f"`{sp.sstr(expr)}` cannot be written out as a matrix")
 
 
-register(Question(
+
+QUESTIONS: list[Question] = []  # this module's questions, in the order asked
+
+QUESTIONS.append(Question(
     id="2.1", title="softmax is translation invariant",
     statement="Show S(x + c) = S(x) for a scalar c: a chain of steps from S(x + c)_i to S(x)_i.",
     kind=AnswerKind.CHAIN,
@@ -189,7 +193,7 @@ register(Question(
           "steps proved, for symbolic K and written out for K = 2..8",
     claim=invariance_chain,
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="2.2", title="two-class softmax as a sigmoid: z",
     statement="z with S(x) = [sigmoid(z), 1 - sigmoid(z)] for a 2-dimensional x.",
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(X1, X2)),
@@ -197,7 +201,7 @@ register(Question(
     truth="both entries of the softmax definition for x = [x1, x2]",
     claim=sigmoid_form_claim,
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="2.3", title="softmax with K - 1 parameters: y_i",
     statement="y_i with S(x) = S([0, y_1, ..., y_{K-1}]), for 1 <= i <= K - 1.",
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(I, K), vectors=(X,)),
@@ -206,7 +210,7 @@ register(Question(
           "symbolic K, y_i = log(S(x)_{i+1} / S(x)_1) (S([0, y]) = S(x) forces [0, y] = x + c)",
     claim=reduced_parameters_claim,
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="2.4", title="Jacobian of softmax in terms of p = S(x)",
     statement="The Jacobian of the softmax function, in terms of p = S(x).",
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(K,), matrices=(P,)),

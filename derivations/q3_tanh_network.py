@@ -15,7 +15,7 @@ How the verdict is reached (the method string says which of these happened):
 1. Symbolic, for all D, M, K ≥ 1. Both networks are built with nested `Sum`s over
    indexed weights; their difference is proved 0 by renaming the bound indices,
    merging sums over equal ranges and showing the merged summand is identically 0
-   (`checker.canonical`; the inner sum is an opaque real there, the exps become
+   (`checker.prove.canonical`; the inner sum is an opaque real there, the exps become
    powers of common bases). The seed's derivation is checked the same way, link by
    link, and reported as the verdict's steps: the lemma tanh(t) = 2σ(2t) − 1 and
    σ(t) = (1 + tanh(t/2))/2, then y(x, Θ, σ)_k = (seed line 2) = (seed line 3) =
@@ -64,15 +64,16 @@ from fractions import Fraction
 
 import sympy as sp
 
-from checker.canonical import rational_zero, summand_zero
-from checker.claims import Decided, Equal
-from checker.engine import decide_equal
-from checker.errors import AnswerError
-from checker.functions import rewrite_special
-from checker.namespace import POSITIVE_INTEGER, REAL, Domain, Namespace, Variable, Vector
-from checker.questions import AnswerKind, Question, register
-from checker.sampling import Value, differ, evaluate
-from checker.verdict import Counterexample, Outcome, Status, StepResult
+from checker.model.claims import Decided, Equal
+from checker.model.errors import AnswerError
+from checker.model.functions import rewrite_special
+from checker.model.namespace import POSITIVE_INTEGER, REAL, Domain, Namespace, Variable, Vector
+from checker.model.options import Options
+from checker.model.question import AnswerKind, Question
+from checker.model.verdict import Counterexample, Outcome, Status, StepResult
+from checker.prove.canonical import rational_zero, summand_zero
+from checker.prove.engine import decide_equal
+from checker.prove.sampling import Value, differ, evaluate
 from derivations.definitions import logistic
 from derivations.networks import (
     HIDDEN,
@@ -452,7 +453,7 @@ def compare(answer: sp.Expr, truth: sp.Expr, point: dict[sp.Basic, sp.Expr],
     """A re-checked difference of the two sides at point, or None.
 
     Exact when both are rational there; else mpmath at 60 digits re-checked at 120
-    (`checker.sampling.differ`, which ignores relative gaps below 1e-30). With
+    (`checker.prove.sampling.differ`, which ignores relative gaps below 1e-30). With
     `closer`, a gap too small for that is looked for at CLOSE_PRECISION digits and
     must persist, unchanged in its leading digits, at twice as many.
     """
@@ -659,7 +660,7 @@ def search_sizes(theta: Proposal, limit: int = SIZE_LIMIT, probe: bool = False) 
                       tuple(unwritten))
 
 
-def network_claim(parts: dict[str, sp.Expr]) -> Decided:
+def network_claim(parts: dict[str, sp.Expr], options: Options) -> Decided:
     theta = proposal(parts)
     return Decided("y(x, Θ′, tanh) = y(x, Θ, σ) for every x and every size",
                    lambda: decide_network(theta))
@@ -774,7 +775,10 @@ NOTES = (
 )
 
 
-register(Question(
+
+QUESTIONS: list[Question] = []  # this module's questions, in the order asked
+
+QUESTIONS.append(Question(
     id="3", title="the tanh network equivalent to a sigmoid network",
     statement="For y(x, Θ, σ)_k = Σ_{j=1}^{M} ω²_kj σ(Σ_{i=1}^{D} ω¹_ji x_i + ω¹_j0) + ω²_k0, "
               "give Θ′ = (ω̃¹, ω̃²) with y(x, Θ′, tanh) = y(x, Θ, σ) for all x: "
@@ -789,5 +793,5 @@ register(Question(
     claim=network_claim,
     parts=PARTS,
     notes=NOTES,
-    prepare=lambda: (lemma_steps(), seed_steps()),
+    prepare=lambda options: (lemma_steps(), seed_steps()),
 ))

@@ -34,10 +34,11 @@ from typing import TypeAlias
 
 import sympy as sp
 
-from checker.claims import Decided
-from checker.namespace import Namespace
-from checker.questions import AnswerKind, Question, register
-from checker.verdict import Counterexample, Outcome, Status, StepResult
+from checker.model.claims import Decided
+from checker.model.namespace import Namespace
+from checker.model.options import Options
+from checker.model.question import AnswerKind, Question
+from checker.model.verdict import Counterexample, Outcome, Status, StepResult
 from derivations.convolution_shapes import (
     MODES,
     Conv2d,
@@ -254,7 +255,7 @@ def formula_step() -> StepResult:
                       outcome.status, outcome.method, outcome.counterexample)
 
 
-def scalars_claim(answer: sp.Integer) -> Decided:
+def scalars_claim(answer: sp.Integer, options: Options) -> Decided:
     def decide() -> Outcome:
         runs = network_runs()
         last = runs[-1].output_shape
@@ -274,7 +275,7 @@ def scalars_claim(answer: sp.Integer) -> Decided:
 
 
 # 4.2 ---------------------------------------------------------------------------------
-def parameters_claim(answer: sp.Integer) -> Decided:
+def parameters_claim(answer: sp.Integer, options: Options) -> Decided:
     def decide() -> Outcome:
         run = network_runs()[2]
         truth = run.weight_count
@@ -298,8 +299,8 @@ def parameters_claim(answer: sp.Integer) -> Decided:
 
 
 # 4.3 ---------------------------------------------------------------------------------
-def convolution_claim(mode: Mode) -> Callable[[tuple[sp.Rational, ...]], Decided]:
-    def claim(answer: tuple[sp.Rational, ...]) -> Decided:
+def convolution_claim(mode: Mode) -> Callable[[tuple[sp.Rational, ...], Options], Decided]:
+    def claim(answer: tuple[sp.Rational, ...], options: Options) -> Decided:
         return Decided(f"the {mode} convolution with kernel flipping",
                        lambda: decide_convolution(mode, answer))
 
@@ -347,7 +348,10 @@ STATEMENT = ("A 3×128×128 RGB input; layer 1 convolves 32 8×8 kernels, stride
              "layer 2 is 2×2 non-overlapping max pooling; layer 3 convolves 64 3×3 kernels, "
              "stride 1, zero-padding 1.")
 
-register(Question(
+
+QUESTIONS: list[Question] = []  # this module's questions, in the order asked
+
+QUESTIONS.append(Question(
     id="4.1", title="number of scalars after layer 3",
     statement=f"{STATEMENT} How many scalars does the output of the last layer contain?",
     kind=AnswerKind.INTEGER, namespace=Namespace(),
@@ -356,9 +360,9 @@ register(Question(
           "and pooling); the last output's element count. The formula o = floor((i+2p-k)/s)+1 "
           f"is checked against simulation ({GRID.describe()})",
     claim=scalars_claim,
-    prepare=lambda: (network_runs(), grid_sizes(), formula_step()),
+    prepare=lambda options: (network_runs(), grid_sizes(), formula_step()),
 ))
-register(Question(
+QUESTIONS.append(Question(
     id="4.2", title="parameters of layer 3, biases not included",
     statement=f"{STATEMENT} Not including the biases, how many parameters does the last "
               "layer need?",
@@ -367,11 +371,11 @@ register(Question(
     truth="the number of entries of layer 3's weight tensor as the simulation built it for "
           "the array that reached it",
     claim=parameters_claim,
-    prepare=network_runs,
+    prepare=lambda options: network_runs(),
 ))
 _REFERENCE = {"full": "[1, 2, 5, 8, 6, 8]", "valid": "[5, 8]", "same": "[2, 5, 8, 6]"}
 for _mode in MODES:
-    register(Question(
+    QUESTIONS.append(Question(
         id=f"4.3.{_mode}", title=f"{_mode} convolution of [1, 2, 3, 4] with [1, 0, 2]",
         statement=f"The {_mode} convolution (with kernel flipping) of [1, 2, 3, 4] * [1, 0, 2].",
         kind=AnswerKind.LIST, namespace=Namespace(),
@@ -379,5 +383,5 @@ for _mode in MODES:
         truth="(x * w)_n = Σ_m x_m w_(n−m) computed from the definition in exact arithmetic, "
               f"{_mode} mode; cross-checked with numpy.convolve",
         claim=convolution_claim(_mode),
-        prepare=lambda: importlib.import_module("numpy"),  # the cross-check's one import
+        prepare=lambda options: importlib.import_module("numpy"),  # the cross-check's one import
     ))

@@ -33,12 +33,12 @@ from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
-from checker import options
-from checker.claims import Decided
-from checker.errors import AnswerError
-from checker.namespace import POSITIVE_INTEGER, Namespace, Variable, Vector
-from checker.questions import AnswerKind, Question, register
-from checker.verdict import Counterexample, Outcome, Status, StepResult
+from checker.model.claims import Decided
+from checker.model.errors import AnswerError
+from checker.model.namespace import POSITIVE_INTEGER, Namespace, Variable, Vector
+from checker.model.options import Options
+from checker.model.question import AnswerKind, Question
+from checker.model.verdict import Counterexample, Outcome, Status, StepResult
 from derivations.convolution_1d import (
     Entries,
     Mode,
@@ -956,12 +956,12 @@ class Witness:
     exhaustive: bool
 
 
-def witnesses(mode: Mode, random_count: int, answers: Sequence[sp.Basic] = (),
+def witnesses(mode: Mode, options: Options, random_count: int, answers: Sequence[sp.Basic] = (),
               lengths_only: bool = False) -> tuple[Witness, ...]:
     """All sizes d <= N, `random_count` random sizes N < d <= 64, and sizes near the
     integer literals of the answers (`probe_sizes`): a formula that is right only up to
     some size usually names that size."""
-    top = options.current().max_size
+    top = options.max_size
     every = layout(mode, tuple(admissible_sizes(mode, top)))
     out = [Witness(f"all sizes d ≤ {top}", every, True)]
     extra = random_sizes(mode, top + 1, MAX_RANDOM_D, random_count, SEED)
@@ -1202,13 +1202,13 @@ def _expression(value: Any) -> sp.Expr:
     return value
 
 
-def size_claim(mode: Mode) -> Callable[[Any], Decided]:
-    def claim(value: Any) -> Decided:
+def size_claim(mode: Mode) -> Callable[[Any, Options], Decided]:
+    def claim(value: Any, options: Options) -> Decided:
         answer = _expression(value)
 
         def decide() -> Outcome:
             link = Link("|a2|", answer_side("your |a2|", answer), length_truth())
-            wits = witnesses(mode, RANDOM_SIZE_COUNT, [answer], lengths_only=True)
+            wits = witnesses(mode, options, RANDOM_SIZE_COUNT, [answer], lengths_only=True)
             (result,) = check_links([link], size_points, "networks", wits)
             return _with_symbolic_proof(mode, answer, result)
 
@@ -1242,13 +1242,13 @@ def _with_symbolic_proof(mode: Mode, answer: sp.Expr, result: LinkResult) -> Out
     return Outcome(result.status, result.method, result.counterexample, result.reason, steps)
 
 
-def entry_claim(mode: Mode) -> Callable[[Any], Decided]:
-    def claim(value: Any) -> Decided:
+def entry_claim(mode: Mode) -> Callable[[Any, Options], Decided]:
+    def claim(value: Any, options: Options) -> Decided:
         answer = _expression(value)
 
         def decide() -> Outcome:
             link = Link("d a2_i / d h1_n", answer_side("your entry", answer), jacobian_truth())
-            wits = witnesses(mode, RANDOM_NETWORK_COUNT, [answer])
+            wits = witnesses(mode, options, RANDOM_NETWORK_COUNT, [answer])
             (result,) = check_links([link], entry_points, "Jacobian entries", wits)
             return Outcome(result.status, result.method, result.counterexample, result.reason)
 
@@ -1257,12 +1257,12 @@ def entry_claim(mode: Mode) -> Callable[[Any], Decided]:
     return claim
 
 
-def chain_claim(mode: Mode) -> Callable[[Any], Decided]:
+def chain_claim(mode: Mode) -> Callable[[Any, Options], Decided]:
     """Step 1 against the chain rule, each step against the one before, the last step
     against the identity; all of them at every n of every size."""
     identity = mode.other  # valid network: full convolution; full network: valid
 
-    def claim(value: Any) -> Decided:
+    def claim(value: Any, options: Options) -> Decided:
         steps = tuple(_expression(v) for v in value)
         sides = [answer_side(f"step {k}", s) for k, s in enumerate(steps, 1)]
         links = [Link("step 1 against the chain rule", sides[0], chain_rule_truth())]
@@ -1274,7 +1274,7 @@ def chain_claim(mode: Mode) -> Callable[[Any], Decided]:
         texts.append(f"= (g {identity.value}-conv flip(w2))_n, the identity to show")
 
         def decide() -> Outcome:
-            wits = witnesses(mode, RANDOM_NETWORK_COUNT, steps)
+            wits = witnesses(mode, options, RANDOM_NETWORK_COUNT, steps)
             results = check_links(links, index_points, "entries of nabla_h1 L", wits)
             reported = tuple(
                 StepResult(text, r.status, r.method, r.counterexample)
@@ -1332,18 +1332,21 @@ REFERENCE_5_6 = (
 )
 
 
-def prepare_networks(mode: Mode) -> None:
+def prepare_networks(mode: Mode, options: Options) -> None:
     """The Jacobians and convolutions every 5.2/5.3 (or 5.5/5.6) check reads."""
-    for witness in witnesses(mode, RANDOM_NETWORK_COUNT):
+    for witness in witnesses(mode, options, RANDOM_NETWORK_COUNT):
         jacobian_table(witness.layout)
         conv_table(witness.layout, mode.other)
 
+
+
+QUESTIONS: list[Question] = []  # this module's questions, in the order asked
 
 def _register(mode: Mode, first: int) -> None:
     name = "valid" if mode is Mode.VALID else "full"
     where = f"with {name} convolutions in (3) and (5)"
     identity = mode.other.value
-    register(Question(
+    QUESTIONS.append(Question(
         id=f"5.{first}", title=f"|a2| {where}",
         statement=f"The dimensionality |a2| of a2, {where}, for x in R^d and kernels of "
                   "sizes k1 < d and k2 < d.",
@@ -1354,7 +1357,7 @@ def _register(mode: Mode, first: int) -> None:
               "definition's index range, applied twice",
         claim=size_claim(mode), notes=CONVENTIONS,
     ))
-    register(Question(
+    QUESTIONS.append(Question(
         id=f"5.{first + 1}", title=f"d a2_i / d h1_n {where}",
         statement=f"Derive d a2_i / d h1_n for all i in 1..|a2|, given n, {where}.",
         kind=AnswerKind.EXPRESSION, namespace=ENTRY_NS,
@@ -1362,9 +1365,10 @@ def _register(mode: Mode, first: int) -> None:
         if mode is Mode.VALID else "w2[n+k2-i] if n <= i <= n+k2-1 else 0",
         truth="SymPy differentiates a2 (built from h1 and w2 by the definitions) with respect "
               f"to h1; every entry (i, n) compared exactly, for {_TRUTH_SIZES}",
-        claim=entry_claim(mode), notes=CONVENTIONS, prepare=lambda: prepare_networks(mode),
+        claim=entry_claim(mode), notes=CONVENTIONS,
+        prepare=lambda options: prepare_networks(mode, options),
     ))
-    register(Question(
+    QUESTIONS.append(Question(
         id=f"5.{first + 2}",
         title=f"nabla_h1 L = nabla_a2 L {identity}-conv flip(w2) {where}",
         statement=f"Show that nabla_h1 L = nabla_a2 L {identity}-conv flip(w2), {where}, "
@@ -1376,7 +1380,8 @@ def _register(mode: Mode, first: int) -> None:
               f"symbolic gradient g; each step against the one before; the last step against "
               f"g {identity}-conv flip(w2) computed by the definitions; every n, for "
               f"{_TRUTH_SIZES}",
-        claim=chain_claim(mode), notes=CHAIN_NOTES, prepare=lambda: prepare_networks(mode),
+        claim=chain_claim(mode), notes=CHAIN_NOTES,
+        prepare=lambda options: prepare_networks(mode, options),
     ))
 
 

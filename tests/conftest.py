@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checker.questions import get
-from checker.textparse import parse_text
-from checker.verdict import Counterexample
+from checker import Counterexample, get, parse_text
 
 
 def value_at(qid: str, text: str, cx: Counterexample) -> sp.Expr:

@@ -9,10 +9,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from checker.check import check_answer
-from checker.questions import AnswerKind, get
-from checker.textparse import parse_text
-from checker.verdict import Counterexample, Status
+from checker import AnswerKind, Counterexample, Status, check_answer, get, parse_text
 
 REF_53 = get("5.3").reference
 REF_56 = get("5.6").reference

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import time
 
-from checker.bounded import LimitHit, Limits, run_bounded
-from checker.check import check_answer
-from checker.verdict import Status
+from checker import Status, check_answer
+from checker.run.bounded import LimitHit, Limits, run_bounded
 
 
 def _sleep() -> str:

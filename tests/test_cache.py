@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.cache import ResultCache, answer_key
-from checker.check import check_answer
-from checker.verdict import Status, Verdict
+from checker import Options, Status, Verdict, check_answer
+from checker.run.cache import ResultCache, answer_key
 
 
 def test_second_check_is_served_from_the_cache(tmp_path: Path) -> None:
@@ -32,15 +31,16 @@ def test_inner_whitespace_is_part_of_the_key(tmp_path: Path) -> None:
 
 def test_key_separates_question_format_and_options() -> None:
     keys = {
-        answer_key("1.4", "f - y", False, 12),
-        answer_key("1.6", "f - y", False, 12),
-        answer_key("1.4", "f - y", True, 12),
-        answer_key("1.4", "f - y", False, 13),
-        answer_key("1.4", "f + y", False, 12),
+        answer_key("1.4", "f - y", False, Options(max_size=12)),
+        answer_key("1.6", "f - y", False, Options(max_size=12)),
+        answer_key("1.4", "f - y", True, Options(max_size=12)),
+        answer_key("1.4", "f - y", False, Options(max_size=13)),
+        answer_key("1.4", "f + y", False, Options(max_size=12)),
     }
     assert len(keys) == 5
-    assert answer_key("1.4", "f - y", False, 12) == answer_key("1.4", " f - y ", False, 12)
-    assert answer_key("1.4", "f-y", False, 12) != answer_key("1.4", "f - y", False, 12)
+    twelve = Options(max_size=12)
+    assert answer_key("1.4", "f - y", False, twelve) == answer_key("1.4", " f - y ", False, twelve)
+    assert answer_key("1.4", "f-y", False, twelve) != answer_key("1.4", "f - y", False, twelve)
 
 
 def test_verdict_round_trips_through_json() -> None:
@@ -66,7 +66,7 @@ def test_unwritable_cache_directory_is_ignored(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_limit_hits_are_not_cached(tmp_path: Path) -> None:
-    from checker.bounded import Limits
+    from checker import Limits
 
     cache = ResultCache(tmp_path)
     slow = check_answer("2.4", "diag(p) - p*p.T", limits=Limits(0.05, 1024), cache=cache)

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checker.claims import AllOf, Chain, Decided, Equal, Proportional, Step
-from checker.engine import decide
-from checker.namespace import OPEN_UNIT, REAL
-from checker.verdict import Counterexample, Outcome, Status
+from checker import AllOf, Chain, Counterexample, Decided, Equal, Outcome, Proportional, Status, Step, decide
+from checker.model.namespace import OPEN_UNIT, REAL
 
 f = sp.Symbol("f", positive=True)
 t = sp.Symbol("t", real=True)
@@ -75,7 +73,7 @@ def test_chain_names_its_first_false_step() -> None:
 
 
 def test_exp_of_a_non_real_argument_is_not_rewritten_as_positive() -> None:
-    from checker.canonical import exp_to_common_bases
+    from checker.prove.canonical import exp_to_common_bases
 
     y = sp.Symbol("y", real=True)
     term = sp.exp(sp.I * sp.pi * y)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from checker import check, grading
-from checker.answerfile import AnswerFileError, load
-from checker.bounded import Limits
-from checker.verdict import Status
+from checker import Limits, Status, assignment, grade
+from checker.language.answerfile import AnswerFileError
+from checker.language.answerfile import load as load_file
+from checker.run import api
 
 LIMITS = Limits(timeout=30, memory_mb=1024)
 
@@ -45,7 +45,7 @@ WRONG = '''[answers]
 
 
 def test_answer_file_forms(tmp_path: Path) -> None:
-    sheet = load(write(tmp_path, "good.toml", GOOD))
+    sheet = load_file(write(tmp_path, "good.toml", GOOD), assignment())
     assert sheet.person == "Good"
     entries = {e.qid: e for e in sheet.entries}
     assert entries["1.6"].latex and entries["1.6"].text == "(f-y)f(1-f)"
@@ -53,7 +53,7 @@ def test_answer_file_forms(tmp_path: Path) -> None:
 
 
 def test_person_defaults_to_file_name(tmp_path: Path) -> None:
-    assert load(write(tmp_path, "carol.toml", WRONG)).person == "carol"
+    assert load_file(write(tmp_path, "carol.toml", WRONG), assignment()).person == "carol"
 
 
 @pytest.mark.parametrize(("body", "message"), [
@@ -66,7 +66,7 @@ def test_person_defaults_to_file_name(tmp_path: Path) -> None:
 ])
 def test_unusable_file_is_rejected_whole(tmp_path: Path, body: str | bytes, message: str) -> None:
     with pytest.raises(AnswerFileError) as caught:
-        load(write(tmp_path, "bad.toml", body))
+        load_file(write(tmp_path, "bad.toml", body), assignment())
     assert message in str(caught.value)
 
 
@@ -79,7 +79,7 @@ def test_unusable_file_is_rejected_whole(tmp_path: Path, body: str | bytes, mess
 ])
 def test_bad_entry_is_an_error_for_that_question_only(tmp_path: Path, line: str, message: str) -> None:
     path = write(tmp_path, "p.toml", f'[answers]\n{line}\n"1.7" = "CE"\n')
-    [result] = grading.grade([path], LIMITS)
+    [result] = grade([path], LIMITS)
     by_id = {v.id: v for v in result.verdicts}
     bad = next(v for v in result.verdicts if v.id != "1.7")
     assert bad.status is Status.ERROR and message in bad.reason
@@ -94,36 +94,36 @@ def test_a_poisoned_class_still_grades_everyone(tmp_path: Path) -> None:
         write(tmp_path, "wrong.toml", WRONG),
         str(tmp_path / "missing.toml"),
     ]
-    results = grading.grade(paths, LIMITS)
+    results = grade(paths, LIMITS)
     assert [r.person for r in results] == ["Good", "binary.toml", "hostile", "wrong", "missing.toml"]
     assert results[0].verified == 4
-    assert results[1].verdicts[0].id == "file" and results[1].verdicts[0].status is Status.ERROR
+    assert results[1].file_error and not results[1].verdicts
     assert results[2].verdicts[0].status is Status.ERROR
     assert {v.id: v.status for v in results[3].verdicts} == {"1.4": Status.REFUTED, "1.7": Status.VERIFIED}
-    assert results[4].verdicts[0].status is Status.ERROR
+    assert "cannot read" in results[4].file_error
     assert not (tmp_path / "owned").exists() and not Path("owned").exists()
 
 
 def test_identical_answers_are_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, str]] = []
-    real = check.check_answer
+    real = api.check_answer
 
     def counting(qid: str, text: str, **kwargs: object):  # type: ignore[no-untyped-def]
         calls.append((qid, text))
         return real(qid, text, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(check, "check_answer", counting)
+    monkeypatch.setattr(api, "check_answer", counting)
     paths = [write(tmp_path, f"p{n}.toml", WRONG) for n in range(5)]
-    results = grading.grade(paths, LIMITS)
+    results = grade(paths, LIMITS)
     assert sorted(calls) == [("1.4", "y - f"), ("1.7", "CE")]
     assert all(r.verified == 1 for r in results)
-    assert {v.notes[0] for r in results for v in r.verdicts} == {f"person: p{n}" for n in range(5)}
+    assert [(r.person, len(r.verdicts)) for r in results] == [(f"p{n}", 2) for n in range(5)]
 
 
 def test_parallel_grading_gives_the_same_results(tmp_path: Path) -> None:
     paths = [write(tmp_path, "good.toml", GOOD), write(tmp_path, "wrong.toml", WRONG)]
-    serial = grading.grade(paths, LIMITS, jobs=1)
-    parallel = grading.grade(paths, LIMITS, jobs=2)
+    serial = grade(paths, LIMITS, jobs=1)
+    parallel = grade(paths, LIMITS, jobs=2)
     strip = lambda rs: [[(v.id, v.status, v.counterexample) for v in r.verdicts] for r in rs]  # noqa: E731
     assert strip(serial) == strip(parallel)
 
@@ -143,7 +143,8 @@ def test_grade_formats_and_atomic_out(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(run_grade(*paths, "--format", "csv").stdout)))
     assert {(r["person"], r["id"], r["status"]) for r in rows} >= {("wrong", "1.4", "refuted")}
     root = ET.fromstring(run_grade(*paths, "--format", "junit").stdout)
-    assert {s.get("name") for s in root.findall("testsuite")} == {"derivcheck.Good", "derivcheck.wrong"}
+    assert {s.get("name") for s in root.findall("testsuite")} == {
+        f"derivcheck.Good ({paths[0]})", f"derivcheck.wrong ({paths[1]})"}
     out = tmp_path / "report.json"
     result = run_grade(*paths, "--format", "json", "--out", str(out), "--jobs", "2")
     assert result.returncode == 1 and result.stdout == ""
@@ -153,7 +154,7 @@ def test_grade_formats_and_atomic_out(tmp_path: Path) -> None:
 
 def test_example_files_grade_as_documented() -> None:
     root = Path(__file__).resolve().parent.parent / "examples"
-    ada, bob = grading.grade([str(root / "ada.toml"), str(root / "bob.toml")], LIMITS, jobs=2)
+    ada, bob = grade([str(root / "ada.toml"), str(root / "bob.toml")], LIMITS, jobs=2)
     assert ada.person == "Ada Lovelace" and ada.verified == len(ada.verdicts) == 23
     statuses = {v.id: v.status for v in bob.verdicts}
     assert sorted(q for q, s in statuses.items() if s is Status.VERIFIED) == ["1.3", "1.5", "2.4", "5.4"]
@@ -170,8 +171,8 @@ def test_example_files_grade_as_documented() -> None:
 ])
 def test_file_that_breaks_the_toml_reader_is_an_error(tmp_path: Path, body: str, message: str) -> None:
     path = write(tmp_path, "evil.toml", "[answers]\n" + body + "\n")
-    [result] = grading.grade([path], LIMITS)
-    assert result.verdicts[0].status is Status.ERROR and message in result.verdicts[0].reason
+    [result] = grade([path], LIMITS)
+    assert message in result.file_error
 
 
 def test_special_files_are_refused_without_reading_them(tmp_path: Path) -> None:
@@ -179,9 +180,8 @@ def test_special_files_are_refused_without_reading_them(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     zero = tmp_path / "zero.toml"
     zero.symlink_to("/dev/zero")
-    results = grading.grade([str(fifo), str(zero), str(tmp_path)], LIMITS)
-    assert [r.verdicts[0].status for r in results] == [Status.ERROR] * 3
-    assert all("not a regular file" in r.verdicts[0].reason for r in results)
+    results = grade([str(fifo), str(zero), str(tmp_path)], LIMITS)
+    assert all("not a regular file" in r.file_error and not r.verdicts for r in results)
 
 
 def test_names_cannot_forge_report_lines_or_break_formats(tmp_path: Path) -> None:

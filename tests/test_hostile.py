@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.bounded import Limits
-from checker.check import check_answer
-from checker.verdict import Status
+from checker import Limits, Status, check_answer
 
 TIMEOUT = 5.0
 LIMITS = Limits(timeout=TIMEOUT, memory_mb=768)

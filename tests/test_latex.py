@@ -3,7 +3,7 @@ and answers checked end to end with --latex.
 
 Each table row gives the LaTeX, the exact plain text it must become, and (where it is an
 expression) the SymPy value built here by hand, which the text must parse to through
-`checker.textparse.parse_text`, the single gate.
+`checker.language.textparse.parse_text`, the single gate.
 """
 
 from __future__ import annotations
@@ -18,11 +18,8 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.check import check_answer
-from checker.errors import AnswerError
-from checker.functions import sigmoid
-from checker.latex import latex_to_text
-from checker.namespace import (
+from checker import AnswerError, check_answer, latex_to_text, parse_text, sigmoid
+from checker.model.namespace import (
     CLOSED_UNIT,
     INTEGER,
     OPEN_UNIT,
@@ -33,7 +30,6 @@ from checker.namespace import (
     Variable,
     Vector,
 )
-from checker.textparse import parse_text
 
 # Namespaces shaped like the contract's (built here so these tests do not depend on the
 # question registry; the end-to-end tests at the bottom use the registered questions).
@@ -501,8 +497,7 @@ def test_end_to_end_shows_the_interpretation() -> None:
 
 
 def test_question_3_parts_in_latex_are_translated_one_by_one() -> None:
-    from checker.check import check_answer
-    from checker.verdict import Status
+    from checker import Status, check_answer
 
     right = (r"W1 = \frac{\omega^{(1)}_{ji}}{2}; W2 = \frac{\omega^{(2)}_{kj}}{2}; "
              r"b2 = \omega^{(2)}_{k0} + \sum_{j=1}^{M} \frac{\omega^{(2)}_{kj}}{2}")
@@ -513,8 +508,7 @@ def test_question_3_parts_in_latex_are_translated_one_by_one() -> None:
 
 @pytest.mark.parametrize("tex", [r"-\log (1-f)^{1-y} - y \log f", r"-\log(1-f)^{1-y} - y\log f"])
 def test_power_after_a_log_call_is_ambiguous(tex: str) -> None:
-    from checker.check import check_answer
-    from checker.verdict import Status
+    from checker import Status, check_answer
 
     verdict = check_answer("1.3", tex, latex=True)
     assert verdict.status is Status.ERROR and "ambiguous" in verdict.reason

@@ -6,12 +6,8 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.claims import Equal
-from checker.engine import decide
-from checker.errors import AnswerError
-from checker.functions import sigmoid
-from checker.namespace import CLOSED_UNIT, OPEN_UNIT, POSITIVE_INTEGER, Namespace, Variable, Vector
-from checker.textparse import parse_text
+from checker import AnswerError, Equal, decide, parse_text, sigmoid
+from checker.model.namespace import CLOSED_UNIT, OPEN_UNIT, POSITIVE_INTEGER, Namespace, Variable, Vector
 
 F = Variable("f", OPEN_UNIT, "")
 Y = Variable("y", CLOSED_UNIT, "")

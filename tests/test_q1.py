@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from checker.check import check_answer, verify_reference
-from checker.verdict import Status
+from checker import Status, check_answer, verify_reference
 from tests.conftest import same_number, value_at
 
 # The truths written out by hand (textbook forms), used only to re-check the

@@ -6,8 +6,7 @@ from __future__ import annotations
 import mpmath
 import pytest
 
-from checker.check import check_answer, verify_reference
-from checker.verdict import Status
+from checker import Status, check_answer, verify_reference
 
 
 def softmax(values: list[mpmath.mpf]) -> list[mpmath.mpf]:

@@ -12,12 +12,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from checker.answers import parse_answer
-from checker.canonical import summand_zero
-from checker.check import check_answer, verify_reference
-from checker.functions import sigmoid
-from checker.questions import get
-from checker.verdict import Counterexample, Status
+from checker import Counterexample, Status, check_answer, get, parse_answer, sigmoid, verify_reference
+from checker.prove.canonical import summand_zero
 from derivations import networks
 from derivations import q3_tanh_network as q3
 

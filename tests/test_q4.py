@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from checker.check import check_answer, verify_reference
-from checker.verdict import Status
+from checker import Status, check_answer, verify_reference
 from derivations import q4_convolution_shapes as q4
 
 IDS = ["4.1", "4.2", "4.3.full", "4.3.valid", "4.3.same"]

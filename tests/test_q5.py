@@ -4,18 +4,22 @@ that these tests re-evaluate independently (NumPy networks, integer entries)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
 import sympy as sp
 
-from checker import options
-from checker.check import check_answer, verify_reference
-from checker.namespace import Namespace
-from checker.questions import get
-from checker.textparse import parse_text
-from checker.verdict import Counterexample, Status, Verdict
+from checker import (
+    Counterexample,
+    Namespace,
+    Options,
+    Status,
+    Verdict,
+    check_answer,
+    get,
+    parse_text,
+    verify_reference,
+)
 from derivations.convolution_1d import Mode, Sizes
 from derivations.q5_convolution_gradients import (
     NeedsExact,
@@ -45,14 +49,6 @@ G += list(sp.primerange(5000, 10000))[:400]
 
 REF_5_3 = get("5.3").reference
 REF_5_6 = get("5.6").reference
-
-
-@pytest.fixture(autouse=True)
-def default_options() -> Iterator[None]:
-    before = options.current()
-    options.configure(max_size=12)
-    yield
-    options.configure(max_size=before.max_size)
 
 
 # Independent evaluation ---------------------------------------------------------------
@@ -286,8 +282,7 @@ def test_answers_outside_the_namespace_are_errors(qid: str, text: str) -> None:
 
 
 def test_max_size_sets_the_exhaustive_range() -> None:
-    options.configure(max_size=6)
-    verdict = verify_reference("5.5")
+    verdict = verify_reference("5.5", options=Options(max_size=6))
     assert verdict.status is Status.VERIFIED
     assert "all sizes d ≤ 6 (" in verdict.method and "random sizes 6 < d ≤ 64" in verdict.method
 
@@ -425,10 +420,10 @@ def test_literal_probes_are_named_in_the_method() -> None:
 
 
 def test_size_formulas_at_max_size_64_are_fast() -> None:
-    options.configure(max_size=64)
+    wide = Options(max_size=64)
     start = time.monotonic()
-    verdict = check_answer("5.1", "d - k1 - k2 + 2 + Max(0, d - 64)")
+    verdict = check_answer("5.1", "d - k1 - k2 + 2 + Max(0, d - 64)", options=wide)
     assert verdict.status is Status.REFUTED
     assert "literal 64 (65 ≤ d ≤ 67)" in verdict.method  # beyond every size d ≤ 64
-    assert check_answer("5.4", "d + k1 + k2 - 2").status is Status.VERIFIED
+    assert check_answer("5.4", "d + k1 + k2 - 2", options=wide).status is Status.VERIFIED
     assert time.monotonic() - start < 8  # building every network took minutes

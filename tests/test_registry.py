@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.errors import UnknownQuestion
-from checker.questions import AnswerKind, all_questions, select
+from checker import AnswerKind, UnknownQuestion, all_questions, select
 
 CONTRACT_IDS = [
     "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "2.1", "2.2", "2.3", "2.4", "3",

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from checker.errors import AnswerError
-from checker.functions import sigmoid
-from checker.namespace import (
+from checker import AnswerError, parse_text, sigmoid
+from checker.model.namespace import (
     CLOSED_UNIT,
     OPEN_UNIT,
     POSITIVE_INTEGER,
@@ -17,7 +16,6 @@ from checker.namespace import (
     Variable,
     Vector,
 )
-from checker.textparse import parse_text
 
 NS = Namespace(
     variables=(Variable("f", OPEN_UNIT, ""), Variable("y", CLOSED_UNIT, ""),
@@ -196,7 +194,7 @@ def test_decimals_are_read_exactly_as_written(text: str, expected: sp.Expr) -> N
     ("f/(f + y)", None),
 ])
 def test_what_an_answer_needs_is_recorded_before_simplification(text: str, needs: str | None) -> None:
-    from checker.textparse import parse_with_requirements
+    from checker.language.textparse import parse_with_requirements
 
     _, unproved = parse_with_requirements(text, NS)
     assert [r.describe() for r in unproved] == ([needs] if needs else [])

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
 
-from checker.printable import csv_safe, printable
-from checker.questions import all_questions
+from checker.model.grades import PersonResult
+from checker.model.printable import csv_safe, printable
+from checker.model.verdict import Status, Verdict
 from checker.render.text_report import MARKS, make_console, status_text
-from checker.verdict import Status
-
-if TYPE_CHECKING:
-    from checker.grading import PersonResult
 
 
-def render_class(results: list[PersonResult], total: int, seconds: float) -> str:
+def render_class(results: list[PersonResult], question_ids: Sequence[str], seconds: float) -> str:
+    total = len(question_ids)
     buffer = io.StringIO()
     console = make_console(buffer)
     # One column per question, one mark per sub-question in ID order: 22 IDs fit a terminal.
     groups: dict[str, list[str]] = {}
-    for q in all_questions():
-        groups.setdefault(q.id.split(".")[0], []).append(q.id)
+    for qid in question_ids:
+        groups.setdefault(qid.split(".")[0], []).append(qid)
     table = Table(title="class", title_justify="left")
     table.add_column("person", no_wrap=True)
     for number in groups:
@@ -33,13 +31,16 @@ def render_class(results: list[PersonResult], total: int, seconds: float) -> str
     for r in results:
         by_id = {v.id: v for v in r.verdicts}
         cells = [Text.assemble(*(_cell(by_id.get(qid)) for qid in ids)) for ids in groups.values()]
-        score = "file error" if "file" in by_id else r.score(total)
+        score = "file error" if r.file_error else r.score(total)
         table.add_row(Text(r.person), *cells, Text(score))
     console.print(table)
     order = "; ".join(f"Q{n}: {', '.join(ids)}" for n, ids in groups.items() if len(ids) > 1)
     console.print(Text(f"✓ verified  ✗ refuted  ? undecided  ! error  · not answered  ({order})",
                        style="report.dim"))
     for r in results:
+        if r.file_error:
+            console.print(Text.assemble(status_text(Status.ERROR), f" {r.person} {r.path}: ",
+                                        printable(r.file_error)))
         for v in r.verdicts:
             if v.status is Status.VERIFIED:
                 continue
@@ -52,9 +53,7 @@ def render_class(results: list[PersonResult], total: int, seconds: float) -> str
     return buffer.getvalue()
 
 
-def _cell(verdict: object) -> Text:
-    from checker.verdict import Verdict
-
+def _cell(verdict: Verdict | None) -> Text:
     if not isinstance(verdict, Verdict):
         return Text("·", style="report.dim")
     return Text(MARKS[verdict.status], style=f"verdict.{verdict.status.value}")
@@ -65,6 +64,10 @@ def render_csv(results: list[PersonResult]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["person", "file", "id", "status", "method", "seconds", "counterexample", "reason"])
     for r in results:
+        if r.file_error:
+            cells = [r.person, r.path, "file", Status.ERROR.value, "answer file", f"{0:.4f}", "",
+                     r.file_error]
+            writer.writerow([csv_safe(printable(cell)) for cell in cells])
         for v in r.verdicts:
             cells = [r.person, r.path, v.id, v.status.value, v.method, f"{v.seconds:.4f}",
                      v.counterexample.describe() if v.counterexample else "", v.reason]

@@ -8,19 +8,38 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from checker.printable import xml_safe
-from checker.verdict import Status, Verdict
+from checker.model.grades import PersonResult
+from checker.model.printable import xml_safe
+from checker.model.verdict import Status, Verdict
 
 
 def render_junit(verdicts: list[Verdict], suite: str = "derivcheck") -> str:
+    """One testsuite per question number (verify, check)."""
+    groups: dict[str, list[Verdict]] = {}
+    for v in verdicts:
+        groups.setdefault(v.id.split(".")[0], []).append(v)
+    return _document(list(groups.items()), suite)
+
+
+def render_graded_junit(results: list[PersonResult], suite: str = "derivcheck") -> str:
+    """One testsuite per answer file (two people of one name stay apart)."""
+    groups: list[tuple[str, list[Verdict]]] = []
+    for r in results:
+        members = list(r.verdicts)
+        if r.file_error:
+            members.insert(0, Verdict("file", r.path, Status.ERROR, "answer file", 0.0,
+                                      reason=r.file_error))
+        groups.append((f"{r.person} ({r.path})", members))
+    return _document(groups, suite)
+
+
+def _document(groups: list[tuple[str, list[Verdict]]], suite: str) -> str:
+    verdicts = [v for _, members in groups for v in members]
     failures = sum(v.status in (Status.REFUTED, Status.UNDECIDED) for v in verdicts)
     errors = sum(v.status is Status.ERROR for v in verdicts)
     root = ET.Element("testsuites", name=suite, tests=str(len(verdicts)),
                       failures=str(failures), errors=str(errors))
-    groups: dict[str, list[Verdict]] = {}
-    for v in verdicts:
-        groups.setdefault(v.id.split(".")[0] if not _has_person(v) else _person(v), []).append(v)
-    for name, members in groups.items():
+    for name, members in groups:
         element = ET.SubElement(
             root, "testsuite", name=f"{suite}.{name}", tests=str(len(members)),
             failures=str(sum(v.status in (Status.REFUTED, Status.UNDECIDED) for v in members)),
@@ -46,14 +65,6 @@ def render_junit(verdicts: list[Verdict], suite: str = "derivcheck") -> str:
             element.text = xml_safe(element.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
-
-
-def _has_person(v: Verdict) -> bool:
-    return any(note.startswith("person: ") for note in v.notes)
-
-
-def _person(v: Verdict) -> str:
-    return next(n for n in v.notes if n.startswith("person: "))[len("person: "):]
 
 
 def _message(v: Verdict) -> str:

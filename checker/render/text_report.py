@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
-from checker.printable import printable
-from checker.verdict import Status, StepResult, Verdict
+from checker.model.printable import printable
+from checker.model.verdict import Status, StepResult, Verdict
 
 THEME = Theme({
     "verdict.verified": "bold green",

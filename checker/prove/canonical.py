@@ -16,8 +16,8 @@ from math import lcm
 
 import sympy as sp
 
-from checker.functions import sigmoid
-from checker.namespace import Domain
+from checker.model.functions import sigmoid
+from checker.model.namespace import Domain
 
 
 def rewrite_transcendental(expr: sp.Basic) -> sp.Basic:

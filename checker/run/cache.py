@@ -8,6 +8,7 @@ warning: the cache can make a run faster, never make it fail.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -18,7 +19,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from checker.verdict import Status, Verdict
+from checker.model.options import Options
+from checker.model.verdict import Status, Verdict
 
 
 def default_directory() -> Path:
@@ -32,7 +34,7 @@ def code_digest() -> str:
     import sympy
 
     digest = hashlib.sha256(sympy.__version__.encode())
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the project root: checker/ and derivations/
     for package in ("checker", "derivations"):
         for path in sorted((root / package).rglob("*.py")):
             digest.update(path.relative_to(root).as_posix().encode())
@@ -40,11 +42,12 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def answer_key(qid: str, text: str, latex: bool, max_size: int) -> str:
+def answer_key(qid: str, text: str, latex: bool, options: Options) -> str:
     # NFKC is what the parsers apply first, so it never changes an answer's meaning;
     # inner whitespace can ("6553 6" is an error, "65536" a number): it is kept.
     normalised = unicodedata.normalize("NFKC", text).strip()
-    material = json.dumps([code_digest(), qid, latex, normalised, max_size])
+    material = json.dumps([code_digest(), qid, latex, normalised, dataclasses.asdict(options)],
+                          sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()
 
 

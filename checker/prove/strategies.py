@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from checker.canonical import open_unit_substitution, rational_zero, summand_zero
-from checker.claims import Equal
-from checker.sampling import differ, evaluate, points
-from checker.verdict import Counterexample, Outcome, Status
+from checker.model.claims import Equal
+from checker.model.verdict import Counterexample, Outcome, Status
+from checker.prove.canonical import open_unit_substitution, rational_zero, summand_zero
+from checker.prove.sampling import differ, evaluate, points
 
 Strategy = Callable[[Equal], "Outcome | None"]
 SAMPLE_POINTS = 12

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from checker.namespace import Namespace
+from checker.model.namespace import Namespace
 
 NONZERO, POSITIVE, NONNEGATIVE = "≠ 0", "> 0", "≥ 0"
 
@@ -32,7 +32,7 @@ class Requirement:
 
 def unproved(requirements: list[Requirement], namespace: Namespace) -> tuple[Requirement, ...]:
     """The requirements not shown to hold everywhere on the namespace's domains."""
-    from checker.canonical import open_unit_substitution
+    from checker.prove.canonical import open_unit_substitution
 
     domains = tuple((v.symbol, v.domain) for v in namespace.variables)
     odds = open_unit_substitution(domains)

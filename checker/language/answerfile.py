@@ -12,7 +12,7 @@
     "4.3.full" = [1, 2, 5, 8, 6, 8]
 
 A file that cannot be read or parsed raises AnswerFileError; one bad entry is an
-`error` verdict for that question alone (see grading.py).
+`error` verdict for that question alone (checker.run.grading).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.errors import AnswerError
-from checker.printable import printable
-from checker.questions import AnswerKind, get
+from checker.model.errors import AnswerError
+from checker.model.printable import printable
+from checker.model.question import AnswerKind, Assignment
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,7 +55,8 @@ class AnswerSheet:
     entries: tuple[Entry, ...]
 
 
-def load(path: str) -> AnswerSheet:
+def load(path: str, assignment: Assignment) -> AnswerSheet:
+    """Read one answer file; the assignment says which IDs exist and their answer kinds."""
     file = Path(path)
     shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
     try:
@@ -91,13 +92,13 @@ def load(path: str) -> AnswerSheet:
     if unknown_keys:
         keys = ", ".join(sorted(printable(k) for k in unknown_keys))
         raise AnswerFileError(f"{shown}: unexpected key(s) {keys}")
-    entries = tuple(_entry(printable(str(qid)), value) for qid, value in answers.items())
+    entries = tuple(_entry(assignment, printable(str(qid)), value) for qid, value in answers.items())
     return AnswerSheet(printable(person.strip()), shown, entries)
 
 
-def _entry(qid: str, value: Any) -> Entry:
+def _entry(assignment: Assignment, qid: str, value: Any) -> Entry:
     try:
-        question = get(qid)
+        question = assignment.get(qid)
     except AnswerError as exc:
         return Entry(qid, repr(value), problem=str(exc))
     try:

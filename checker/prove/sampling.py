@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from checker.claims import Domains
-from checker.functions import rewrite_special
-from checker.namespace import REAL
+from checker.model.claims import Domains
+from checker.model.functions import rewrite_special
+from checker.model.namespace import REAL
 
 PRECISION = 60
 RECHECK_PRECISION = 120

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from checker.canonical import open_unit_substitution, rewrite_transcendental
-from checker.claims import AllOf, Chain, Claim, Decided, Equal, Proportional, Step
-from checker.sampling import evaluate, points
-from checker.strategies import STRATEGIES, agree_at_points, find_counterexample
-from checker.verdict import Counterexample, Outcome, Status, StepResult, worst
+from checker.model.claims import AllOf, Chain, Claim, Decided, Equal, Proportional, Step
+from checker.model.verdict import Counterexample, Outcome, Status, StepResult, worst
+from checker.prove.canonical import open_unit_substitution, rewrite_transcendental
+from checker.prove.sampling import evaluate, points
+from checker.prove.strategies import STRATEGIES, agree_at_points, find_counterexample
 
 CONFIRM_POINTS = 3
 

@@ -18,10 +18,10 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
-from checker.errors import AnswerError
-from checker.functions import sigmoid
-from checker.namespace import MatrixName, Namespace, Variable, Vector
-from checker.requirements import NONNEGATIVE, NONZERO, POSITIVE, Requirement, unproved
+from checker.language.requirements import NONNEGATIVE, NONZERO, POSITIVE, Requirement, unproved
+from checker.model.errors import AnswerError
+from checker.model.functions import sigmoid
+from checker.model.namespace import MatrixName, Namespace, Variable, Vector
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def parse_with_requirements(
 ) -> tuple[sp.Basic, tuple[Requirement, ...]]:
     """The parsed answer and what its operations need (nonzero divisors, positive
     log arguments, ...) that could not be shown on the namespace's domains
-    (see checker.requirements): the caller must not call such an answer verified."""
+    (see checker.language.requirements): the caller must not call such an answer verified."""
     source = normalise(text, limits)
     try:
         tree = ast.parse(source.strip(), mode="eval")  # the same text the builder reads literals from

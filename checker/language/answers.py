@@ -8,11 +8,11 @@ from typing import Any
 
 import sympy as sp
 
-from checker.errors import AnswerError
-from checker.namespace import Namespace
-from checker.questions import AnswerKind, Question
-from checker.requirements import Requirement
-from checker.textparse import is_condition, normalise, parse_text, parse_with_requirements
+from checker.language.requirements import Requirement
+from checker.language.textparse import is_condition, normalise, parse_text, parse_with_requirements
+from checker.model.errors import AnswerError
+from checker.model.namespace import Namespace
+from checker.model.question import AnswerKind, Question
 
 # "=" that is not part of ==, <=, >= or != separates the steps of a chain.
 _CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
@@ -42,7 +42,7 @@ def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
     if latex and kind is AnswerKind.PARTS:
         return _parts(text, question, latex=True)  # each part's expression is LaTeX
     if latex:
-        from checker.latex import latex_to_text  # the LaTeX front end loads only when used
+        from checker.language.latex import latex_to_text  # the LaTeX front end loads only when used
 
         text = latex_to_text(text, question.namespace, chain=kind is AnswerKind.CHAIN)
     if kind is AnswerKind.WORD:
@@ -109,7 +109,7 @@ def _parts(text: str, question: Question, latex: bool = False) -> Parsed:
         if name in found:
             raise AnswerError(f"part `{name}` given twice")
         if latex:
-            from checker.latex import latex_to_text
+            from checker.language.latex import latex_to_text
 
             expr = latex_to_text(expr, question.namespace)
         found[name] = _expression(divisors.parse(expr, question.namespace), f"part `{name}`")

@@ -16,8 +16,8 @@ from typing import Union
 
 import sympy as sp
 
-from checker.namespace import Domain
-from checker.verdict import Outcome
+from checker.model.namespace import Domain
+from checker.model.verdict import Outcome
 
 Domains = tuple[tuple[sp.Symbol, Domain], ...]
 

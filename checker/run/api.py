@@ -7,19 +7,20 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from checker import options
-from checker.answers import parse_answer
-from checker.bounded import LimitHit, Limits, run_bounded
-from checker.cache import ResultCache, answer_key
-from checker.engine import decide
-from checker.errors import AnswerError
-from checker.questions import Question, get
-from checker.verdict import Outcome, Status, Verdict
+from checker.language.answers import parse_answer
+from checker.model.errors import AnswerError
+from checker.model.options import DEFAULT_OPTIONS, Options
+from checker.model.question import Question
+from checker.model.verdict import Outcome, Status, Verdict
+from checker.prove.engine import decide
+from checker.run.bounded import LimitHit, Limits, run_bounded
+from checker.run.cache import ResultCache, answer_key
+from checker.run.registry import get
 
 
 def check_answer(
     qid: str, text: str, latex: bool = False, limits: Limits | None = None,
-    cache: ResultCache | None = None,
+    cache: ResultCache | None = None, options: Options = DEFAULT_OPTIONS,
 ) -> Verdict:
     """Check `text` as an answer to question `qid`; never raises for bad input.
 
@@ -32,32 +33,36 @@ def check_answer(
     except AnswerError as exc:
         return Verdict(qid, "", Status.ERROR, "input", time.perf_counter() - start,
                        answer=text, reason=str(exc))
-    hit = cached(qid, text, latex, cache)
+    hit = cached(qid, text, latex, cache, options)
     if hit is not None:
         return hit
-    key = answer_key(qid, text, latex, options.current().max_size) if cache else ""
+    key = answer_key(qid, text, latex, options) if cache else ""
     if limits is None:
-        verdict = _check(question, text, latex, start)
+        verdict = _check(question, text, latex, options, start)
     else:
-        verdict = _bounded(question, text, latex, start, limits)
+        verdict = _bounded(question, text, latex, options, start, limits)
     if cache is not None:
         cache.put(key, verdict)
     return verdict
 
 
-def cached(qid: str, text: str, latex: bool, cache: ResultCache | None) -> Verdict | None:
+def cached(
+    qid: str, text: str, latex: bool, cache: ResultCache | None, options: Options = DEFAULT_OPTIONS,
+) -> Verdict | None:
     """The cached verdict for this answer, if any (marked as such)."""
     if cache is None:
         return None
     start = time.perf_counter()
-    hit = cache.get(answer_key(qid, text, latex, options.current().max_size))
+    hit = cache.get(answer_key(qid, text, latex, options))
     if hit is None:
         return None
     return replace(hit, answer=text, seconds=time.perf_counter() - start, notes=(*hit.notes, "cached"))
 
 
-def _bounded(question: Question, text: str, latex: bool, start: float, limits: Limits) -> Verdict:
-    result = run_bounded(_check, (question, text, latex, start), limits)
+def _bounded(
+    question: Question, text: str, latex: bool, options: Options, start: float, limits: Limits,
+) -> Verdict:
+    result = run_bounded(_check, (question, text, latex, options, start), limits)
     if isinstance(result, LimitHit):
         return Verdict(
             question.id, question.title, Status.UNDECIDED, f"stopped: {result.reason}",
@@ -69,26 +74,29 @@ def _bounded(question: Question, text: str, latex: bool, start: float, limits: L
 
 
 def verify_reference(
-    qid: str, limits: Limits | None = None, cache: ResultCache | None = None
+    qid: str, limits: Limits | None = None, cache: ResultCache | None = None,
+    options: Options = DEFAULT_OPTIONS,
 ) -> Verdict:
-    return check_answer(qid, get(qid).reference, limits=limits, cache=cache)
+    return check_answer(qid, get(qid).reference, limits=limits, cache=cache, options=options)
 
 
 def run_all(
     checks: list[tuple[str, str, bool]], limits: Limits, jobs: int = 1,
     cache: ResultCache | None = None, advance: Callable[[], None] | None = None,
+    options: Options = DEFAULT_OPTIONS,
 ) -> list[Verdict]:
     """Many (question, answer, latex) checks, in order, `jobs` at a time."""
 
     def one(item: tuple[str, str, bool]) -> Verdict:
-        verdict = check_answer(item[0], item[1], latex=item[2], limits=limits, cache=cache)
+        verdict = check_answer(item[0], item[1], latex=item[2], limits=limits, cache=cache,
+                               options=options)
         if advance is not None:
             advance()
         return verdict
 
     if limits is not None and len(checks) > 1:
         # Only for what the cache does not already answer: a warm run prepares nothing.
-        prepare([item[0] for item in checks if cached(*item, cache) is None])
+        prepare([item[0] for item in checks if cached(*item, cache, options) is None], options)
     if jobs <= 1 or len(checks) <= 1:
         return [one(item) for item in checks]
     # Threads only wait: every check runs in its own forked, bounded worker process.
@@ -96,7 +104,7 @@ def run_all(
         return list(pool.map(one, checks))
 
 
-def prepare(qids: list[str]) -> None:
+def prepare(qids: list[str], options: Options = DEFAULT_OPTIONS) -> None:
     """Build each question's answer-independent truth once, before workers fork."""
     for qid in dict.fromkeys(qids):
         try:
@@ -104,7 +112,7 @@ def prepare(qids: list[str]) -> None:
         except AnswerError:
             continue
         if hook is not None:
-            hook()
+            hook(options)
 
 
 def _limit_reason(reason: str, limits: Limits) -> str:
@@ -115,14 +123,14 @@ def _limit_reason(reason: str, limits: Limits) -> str:
     return f"internal error while checking ({reason})"
 
 
-def _check(question: Question, text: str, latex: bool, start: float) -> Verdict:
+def _check(question: Question, text: str, latex: bool, options: Options, start: float) -> Verdict:
     try:
         parsed = parse_answer(question, text, latex)
     except AnswerError as exc:
         return Verdict(question.id, question.title, Status.ERROR, "parse",
                        time.perf_counter() - start, answer=text, reason=str(exc))
     try:
-        claim = question.claim(parsed.value)
+        claim = question.claim(parsed.value, options)
         outcome = decide(claim)
     except AnswerError as exc:
         outcome = Outcome(Status.ERROR, "claim", reason=str(exc))

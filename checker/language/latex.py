@@ -2,7 +2,7 @@ r"""LaTeX answers: a small tokenizer and recursive-descent translator to the pla
 answer language (CONTRACT.md, "LaTeX answers"; docs/latex.md has the measurements).
 
 Why a translator and not a third-party LaTeX parser: those build SymPy objects
-themselves, which would bypass the whitelist of `checker.textparse`, and on the
+themselves, which would bypass the whitelist of `checker.language.textparse`, and on the
 assignment's own formulas they read `f -` as `f`, `\input{x}` as a product, `\log` as
 base 10 or `-y\log(f) - (1-y)\log(1-f)` as one product. Here LaTeX only becomes text;
 the text then goes through `parse_text`, which stays the single gate.
@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from checker.errors import AnswerError
-from checker.namespace import MatrixName, Namespace, Variable, Vector
-from checker.textparse import DEFAULT_LIMITS, Limits
+from checker.language.textparse import DEFAULT_LIMITS, Limits
+from checker.model.errors import AnswerError
+from checker.model.namespace import MatrixName, Namespace, Variable, Vector
 
 # ---------------------------------------------------------------------------------
 # Vocabulary
