@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from checker.language.textparse import DEFAULT_LIMITS, Limits
+from checker.language.textparse import DEFAULT_CAPS, InputCaps
 from checker.model.errors import AnswerError
 from checker.model.namespace import MatrixName, Namespace, Variable, Vector
 
@@ -134,28 +134,28 @@ def _wrap(piece: Piece, prec: int) -> str:
 
 
 def latex_to_text(
-    tex: str, namespace: Namespace, chain: bool = False, limits: Limits = DEFAULT_LIMITS
+    tex: str, namespace: Namespace, chain: bool = False, caps: InputCaps = DEFAULT_CAPS
 ) -> str:
     """Translate a LaTeX answer into the plain-text answer language.
 
     A chain (chain=True) keeps its top-level `=` as ` = `. Otherwise a left side that is
     only a label (`z =`, `L_{CE} =`, `|a^2| =`, not a symbol of the question) is dropped.
     """
-    source = _prepare(tex, limits)
-    tokens, matches = _tokenize(source, limits)
-    parser = _Parser(source, tokens, matches, namespace, limits)
+    source = _prepare(tex, caps)
+    tokens, matches = _tokenize(source, caps)
+    parser = _Parser(source, tokens, matches, namespace, caps)
     try:
         if namespace.words:
             return parser.word()
         return parser.answer(chain)
     except RecursionError:
         # _Parser counts its own depth; this is a second line of defence only.
-        raise AnswerError(f"answer nested too deeply (limit {limits.max_depth} levels)") from None
+        raise AnswerError(f"answer nested too deeply (limit {caps.max_depth} levels)") from None
 
 
-def _prepare(tex: str, limits: Limits) -> str:
+def _prepare(tex: str, caps: InputCaps) -> str:
     """Cap, normalise (NFKC first, then validate), strip math delimiters."""
-    cap = limits.max_length
+    cap = caps.max_length
     if len(tex) > cap:  # checked before NFKC too: never normalise a huge input
         raise AnswerError(f"answer too long: {len(tex)} characters (limit {cap})")
     text = unicodedata.normalize("NFKC", tex)
@@ -189,7 +189,7 @@ _COMMAND_NAME = re.compile(r"[A-Za-z]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _tokenize(source: str, limits: Limits) -> tuple[list[Token], dict[int, int]]:
+def _tokenize(source: str, caps: InputCaps) -> tuple[list[Token], dict[int, int]]:
     tokens: list[Token] = []
     position, spaced = 0, False
     while position < len(source):
@@ -203,7 +203,7 @@ def _tokenize(source: str, limits: Limits) -> tuple[list[Token], dict[int, int]]
             spaced = True
             continue
         tokens.append(token)
-    return tokens, _match_brackets(tokens, limits)
+    return tokens, _match_brackets(tokens, caps)
 
 
 def _next_token(source: str, position: int, spaced: bool) -> Token:
@@ -235,7 +235,7 @@ def _next_token(source: str, position: int, spaced: bool) -> Token:
     raise AnswerError(f"character `{char}` at column {position + 1} is not part of a LaTeX answer")
 
 
-def _match_brackets(tokens: list[Token], limits: Limits) -> dict[int, int]:
+def _match_brackets(tokens: list[Token], caps: InputCaps) -> dict[int, int]:
     """Pair (), [] and {} (index of opener -> index of closer), capping the depth.
 
     Done here, in one loop, so that 3,000 nested brackets are refused before any
@@ -248,10 +248,10 @@ def _match_brackets(tokens: list[Token], limits: Limits) -> dict[int, int]:
             continue
         if token.text in _OPENERS:
             stack.append(index)
-            if len(stack) > limits.max_depth:
+            if len(stack) > caps.max_depth:
                 raise AnswerError(
                     f"answer nested too deeply at column {token.column}: more than "
-                    f"{limits.max_depth} levels of brackets (limit {limits.max_depth})"
+                    f"{caps.max_depth} levels of brackets (limit {caps.max_depth})"
                 )
         elif token.text in _CLOSERS:
             if not stack:
@@ -290,13 +290,13 @@ class _Script:
 class _Parser:
     def __init__(
         self, source: str, tokens: list[Token], matches: dict[int, int], namespace: Namespace,
-        limits: Limits,
+        caps: InputCaps,
     ) -> None:
         self.source = source
         self.tokens = tokens
         self.matches = matches
         self.namespace = namespace
-        self.limits = limits
+        self.caps = caps
         self.pos = 0
         self.stop = len(tokens)  # the current span ends here
         self.depth = 0
@@ -574,10 +574,10 @@ class _Parser:
         """One factor with its superscript; every recursion passes through here."""
         self.depth += 1
         try:
-            if self.depth > self.limits.max_depth:
+            if self.depth > self.caps.max_depth:
                 raise AnswerError(
                     f"answer nested too deeply at column {self.peek().column} "
-                    f"(limit {self.limits.max_depth} levels)"
+                    f"(limit {self.caps.max_depth} levels)"
                 )
             return self.primary(after)
         finally:

@@ -25,7 +25,7 @@ from checker.model.namespace import MatrixName, Namespace, Variable, Vector
 
 
 @dataclass(frozen=True)
-class Limits:
+class InputCaps:
     """Static caps checked before anything is built (each names itself in its error)."""
 
     max_length: int = 2000
@@ -37,7 +37,7 @@ class Limits:
     max_result_digits: int = 4000
 
 
-DEFAULT_LIMITS = Limits()
+DEFAULT_CAPS = InputCaps()
 
 _BINARY: Mapping[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
     ast.Add: lambda a, b: a + b,
@@ -57,17 +57,17 @@ _VARIADIC_FUNCTIONS: Mapping[str, Callable[..., sp.Basic]] = {
 }
 
 
-def normalise(text: str, limits: Limits = DEFAULT_LIMITS) -> str:
+def normalise(text: str, caps: InputCaps = DEFAULT_CAPS) -> str:
     """NFKC first, then validate: fullwidth letters must not slip past the checks."""
-    if len(text) > limits.max_length:
+    if len(text) > caps.max_length:
         raise AnswerError(
-            f"answer too long: {len(text)} characters (limit {limits.max_length})"
+            f"answer too long: {len(text)} characters (limit {caps.max_length})"
         )
     text = unicodedata.normalize("NFKC", text)
-    if len(text) > limits.max_length:  # NFKC can lengthen text (e.g. ⑽ becomes (10))
+    if len(text) > caps.max_length:  # NFKC can lengthen text (e.g. ⑽ becomes (10))
         raise AnswerError(
             f"answer too long after Unicode normalisation: {len(text)} characters "
-            f"(limit {limits.max_length})"
+            f"(limit {caps.max_length})"
         )
     text = text.replace("\u2212", "-").replace("\u00d7", "*").replace("\u22c5", "*")
     for position, char in enumerate(text):
@@ -82,28 +82,28 @@ def normalise(text: str, limits: Limits = DEFAULT_LIMITS) -> str:
 
 
 def parse_text(
-    text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
+    text: str, namespace: Namespace, caps: InputCaps = DEFAULT_CAPS
 ) -> sp.Basic:
     """Parse one answer in the plain-text language into a SymPy object."""
-    return parse_with_requirements(text, namespace, limits)[0]
+    return parse_with_requirements(text, namespace, caps)[0]
 
 
 def parse_with_requirements(
-    text: str, namespace: Namespace, limits: Limits = DEFAULT_LIMITS
+    text: str, namespace: Namespace, caps: InputCaps = DEFAULT_CAPS
 ) -> tuple[sp.Basic, tuple[Requirement, ...]]:
     """The parsed answer and what its operations need (nonzero divisors, positive
     log arguments, ...) that could not be shown on the namespace's domains
     (see checker.language.requirements): the caller must not call such an answer verified."""
-    source = normalise(text, limits)
+    source = normalise(text, caps)
     try:
         tree = ast.parse(source.strip(), mode="eval")  # the same text the builder reads literals from
     except SyntaxError as exc:
         where = f" at column {exc.offset}" if exc.offset else ""
         raise AnswerError(f"syntax error{where}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
-        raise AnswerError(f"answer nested too deeply (limit {limits.max_depth})") from None
-    _check_depth(tree, limits.max_depth)
-    builder = _Builder(namespace, limits, source.strip())
+        raise AnswerError(f"answer nested too deeply (limit {caps.max_depth})") from None
+    _check_depth(tree, caps.max_depth)
+    builder = _Builder(namespace, caps, source.strip())
     try:
         result = builder.build(tree.body)
         if result.has(sp.I):
@@ -116,7 +116,7 @@ def parse_with_requirements(
         # SymPy refusing a combination, e.g. a matrix plus a scalar.
         raise AnswerError(f"the answer does not form a valid expression: {exc}") from None
     except RecursionError:
-        raise AnswerError(f"answer nested too deeply (limit {limits.max_depth})") from None
+        raise AnswerError(f"answer nested too deeply (limit {caps.max_depth})") from None
 
 
 def _check_depth(tree: ast.AST, limit: int) -> None:
@@ -133,10 +133,10 @@ def _describe(node: ast.AST) -> str:
 
 
 class _Builder:
-    def __init__(self, namespace: Namespace, limits: Limits, source: str = "") -> None:
+    def __init__(self, namespace: Namespace, caps: InputCaps, source: str = "") -> None:
         self.source = source
         self.namespace = namespace
-        self.limits = limits
+        self.caps = caps
         self.bound: dict[str, sp.Symbol] = {}
         # What the answer's own operations need, recorded before SymPy simplifies it away.
         self.requirements: list[Requirement] = []
@@ -162,10 +162,10 @@ class _Builder:
                 f"{_construct_name(node)} `{_describe(node)}` is not part of the answer language"
             )
         result: sp.Basic = method(node)
-        if isinstance(result, sp.Rational) and _digits(result) > self.limits.max_result_digits:
+        if isinstance(result, sp.Rational) and _digits(result) > self.caps.max_result_digits:
             raise AnswerError(
                 f"`{_describe(node)}` is too large a number "
-                f"(limit {self.limits.max_result_digits} digits)"
+                f"(limit {self.caps.max_result_digits} digits)"
             )
         return result
 
@@ -197,15 +197,15 @@ class _Builder:
         # The literal as written, not Python's float: 1.00000000000000000001 is not 1.
         text = (ast.get_source_segment(self.source, node) or ast.unparse(node)).replace("_", "")
         digits = sum(ch.isdigit() for ch in text)
-        if digits > self.limits.max_digits:
+        if digits > self.caps.max_digits:
             raise AnswerError(
-                f"number with {digits} digits is too long (limit {self.limits.max_digits} digits)"
+                f"number with {digits} digits is too long (limit {self.caps.max_digits} digits)"
             )
         if isinstance(value, float):
             mantissa, _, exponent = text.lower().partition("e")
-            if exponent and abs(int(exponent)) > self.limits.max_literal_exponent:
+            if exponent and abs(int(exponent)) > self.caps.max_literal_exponent:
                 raise AnswerError(f"number `{text}` is out of range (exponent limit "
-                                  f"{self.limits.max_literal_exponent})")
+                                  f"{self.caps.max_literal_exponent})")
             exact = Fraction(text)  # decimal text, read exactly
             return sp.Rational(exact.numerator, exact.denominator)
         return sp.Integer(value)
@@ -250,17 +250,17 @@ class _Builder:
         if exponent.is_number:
             if not exponent.is_Rational:
                 raise AnswerError(f"exponent in `{_describe(node)}` must be a rational number")
-            cap = self.limits.max_exponent
+            cap = self.caps.max_exponent
             if abs(exponent.p) > cap or exponent.q > cap:
                 raise AnswerError(
                     f"exponent {exponent} in `{_describe(node)}` is too large (limit {cap})"
                 )
             if base.is_zero and exponent.is_negative:
                 raise AnswerError(f"division by zero in `{_describe(node)}`")
-            if base.is_Rational and _digits(base) * abs(exponent) > self.limits.max_result_digits * 2:
+            if base.is_Rational and _digits(base) * abs(exponent) > self.caps.max_result_digits * 2:
                 raise AnswerError(
                     f"`{_describe(node)}` is too large a number "
-                    f"(limit {self.limits.max_result_digits} digits)"
+                    f"(limit {self.caps.max_result_digits} digits)"
                 )
             if exponent.is_negative:
                 self._divides_by(base)
@@ -403,13 +403,13 @@ class _Builder:
         usage = "write Sum(term, (j, first, last))"
         if len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple):
             raise AnswerError(f"{usage}, not `{_describe(node)}`")
-        limits = node.args[1].elts
-        if len(limits) != 3 or not isinstance(limits[0], ast.Name):
+        bounds = node.args[1].elts
+        if len(bounds) != 3 or not isinstance(bounds[0], ast.Name):
             raise AnswerError(f"{usage}, not `{_describe(node)}`")
-        name = limits[0].id
+        name = bounds[0].id
         if name in self.namespace.functions or name.startswith("_"):
             raise AnswerError(f"`{name}` cannot be a summation index")
-        low, high = self.scalar(limits[1]), self.scalar(limits[2])
+        low, high = self.scalar(bounds[1]), self.scalar(bounds[2])
         index = sp.Symbol(name, integer=True)
         outer = self.bound.get(name)
         self.bound[name] = index
