@@ -1,28 +1,35 @@
-# The targets are exactly what CI runs. Each one sets up .venv on first use.
+# The targets are exactly what CI runs. Each sets up .venv on first use: `verify` with
+# the runtime dependencies only, `test`, `lint` and `bench` with the development tools too.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
 
 .PHONY: verify test lint bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(RUNTIME): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
 
-verify: $(STAMP)
+$(DEV): $(RUNTIME)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV)
+
+verify: $(RUNTIME)
 	$(BIN)/derivcheck verify
 
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check checker derivations tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo --no-cache
 
-bench: $(STAMP)
+bench: $(DEV)
 	# Byte-compile our sources as pip does for installed packages (PYTHONDONTWRITEBYTECODE
 	# would otherwise make every measured start-up recompile them).
 	$(BIN)/python -m compileall -q checker derivations

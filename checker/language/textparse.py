@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import sympy as sp
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
@@ -99,7 +100,9 @@ def parse_with_requirements(
         tree = ast.parse(source.strip(), mode="eval")  # the same text the builder reads literals from
     except SyntaxError as exc:
         where = f" at column {exc.offset}" if exc.offset else ""
-        raise AnswerError(f"syntax error{where}: {exc.msg}") from None
+        raise AnswerError(f"syntax error{where}: {exc.msg}", column=exc.offset,
+                          excerpt=source.strip()[exc.offset - 1:exc.offset] if exc.offset else None
+                          ) from None
     except (RecursionError, MemoryError, ValueError):
         raise AnswerError(f"answer nested too deeply (limit {caps.max_depth})") from None
     _check_depth(tree, caps.max_depth)
@@ -132,6 +135,12 @@ def _describe(node: ast.AST) -> str:
     return ast.unparse(node) if isinstance(node, ast.expr) else type(node).__name__
 
 
+def _where(node: ast.AST) -> dict[str, Any]:
+    """The error fields that locate `node` in the answer (column 1-based)."""
+    column = getattr(node, "col_offset", None)
+    return {"column": None if column is None else column + 1, "excerpt": _describe(node)}
+
+
 class _Builder:
     def __init__(self, namespace: Namespace, caps: InputCaps, source: str = "") -> None:
         self.source = source
@@ -159,7 +168,8 @@ class _Builder:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             raise AnswerError(
-                f"{_construct_name(node)} `{_describe(node)}` is not part of the answer language"
+                f"{_construct_name(node)} `{_describe(node)}` is not part of the answer language",
+                **_where(node),
             )
         result: sp.Basic = method(node)
         if isinstance(result, sp.Rational) and _digits(result) > self.caps.max_result_digits:
@@ -222,7 +232,8 @@ class _Builder:
             raise AnswerError(f"`{node.id}` is indexed: write {node.id}[...]")
         if node.id in self.namespace.functions:
             raise AnswerError(f"`{node.id}` is a function: call it, e.g. {node.id}(...)")
-        raise AnswerError(f"unknown name `{node.id}`; this question allows {self.allowed()}")
+        raise AnswerError(f"unknown name `{node.id}`", hint=f"this question allows {self.allowed()}",
+                          **_where(node))
 
     # arithmetic -----------------------------------------------------------
     def _BinOp(self, node: ast.BinOp) -> sp.Basic:

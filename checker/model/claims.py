@@ -23,19 +23,27 @@ Domains = tuple[tuple[sp.Symbol, Domain], ...]
 
 
 @dataclass(frozen=True)
-class Equal:
+class Comparison:
+    """Two expressions on one domain; the subclass says how they must relate."""
+
     answer: sp.Expr
     truth: sp.Expr
     domains: Domains = ()
-    where: str = ""
+    where: str = ""  # names the instance (an entry, a size) when a claim has several
 
 
 @dataclass(frozen=True)
-class Proportional:
-    answer: sp.Expr
-    truth: sp.Expr
-    domains: Domains = ()
-    where: str = ""
+class Equal(Comparison):
+    """answer ≡ truth at every point of the domain."""
+
+
+@dataclass(frozen=True)
+class Proportional(Comparison):
+    """answer ≡ c · truth for one constant c > 0."""
+
+    def scaled(self, factor: sp.Expr) -> Equal:
+        """The Equal claim `answer = factor * truth` on the same domain."""
+        return Equal(self.answer, factor * self.truth, self.domains, self.where)
 
 
 @dataclass(frozen=True)

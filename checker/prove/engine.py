@@ -58,10 +58,10 @@ def decide_proportional(claim: Proportional) -> Outcome:
     """answer = c * truth with one constant c > 0: c is read off at a point where
     the truth is nonzero, then `answer = c * truth` is an ordinary Equal claim.
     A ratio that simplifies to a positive constant (log(2), sqrt(2)) is read directly."""
-    equal = Equal(claim.answer, claim.truth, claim.domains, claim.where)
+    equal = claim.scaled(sp.Integer(1))
     ratio = _constant_ratio(claim)
     if ratio is not None and ratio.is_positive:
-        outcome = decide_equal(Equal(claim.answer, ratio * claim.truth, claim.domains, claim.where))
+        outcome = decide_equal(claim.scaled(ratio))
         if outcome.status is Status.VERIFIED:
             return Outcome(Status.VERIFIED, f"{outcome.method}; constant factor {sp.sstr(ratio)}")
     if ratio is not None and (ratio.is_negative or ratio.is_zero):
@@ -91,7 +91,7 @@ def decide_proportional(claim: Proportional) -> Outcome:
                     f"ratio {sp.sstr(factor)} is not a positive constant",
                 ),
             )
-        scaled = Equal(claim.answer, factor * claim.truth, claim.domains, claim.where)
+        scaled = claim.scaled(factor)
         outcome = decide_equal(scaled)
         method = f"{outcome.method}; constant factor {sp.sstr(factor)}"
         if outcome.status is Status.REFUTED and outcome.counterexample is not None:
