@@ -385,6 +385,29 @@ def test_rejected(ns: str, tex: str, message: str) -> None:
     assert message in str(info.value)
 
 
+# The column a message names is also the error's `column`, and `excerpt` is the part of
+# the answer that starts there: the token, or the whole construct the message is about.
+LOCATED = [
+    ("unknown-symbol", "q1", r"f + q", 5, "q"),
+    ("mismatched-closer", "q1", r"\left( f \right]", 16, "]"),
+    ("ambiguous-alias", "q-both-w", r"\omega^{(2)}_{1} + 1", 1, r"\omega^{(2)}_{1}"),
+    ("ambiguous-inline-division", "q1", r"1/2 f", 2, "/2 f"),
+    ("index-count", "q3", r"W^{(1)}_{j10}", 9, "{j10}"),
+    ("ends-early", "q1", r"f -", 4, None),
+]
+
+
+@pytest.mark.parametrize(("ns", "tex", "column", "excerpt"), [r[1:] for r in LOCATED],
+                         ids=[r[0] for r in LOCATED])
+def test_rejected_answer_error_carries_column_and_excerpt(
+    ns: str, tex: str, column: int, excerpt: str | None
+) -> None:
+    with pytest.raises(AnswerError) as info:
+        latex_to_text(tex, NS[ns])
+    assert (info.value.column, info.value.excerpt) == (column, excerpt)
+    assert f"column {column}" in str(info.value)
+
+
 # ---------------------------------------------------------------------------------------
 # Hostile input: caps come first, deep input is an error quickly, never a RecursionError
 
