@@ -33,13 +33,13 @@ from sympy.polys.rings import PolyElement, PolyRing, ring
 T = TypeVar("T")
 
 
-class Mode(str, Enum):
+class ConvMode(str, Enum):
     VALID = "valid"  # equation (1)
     FULL = "full"  # equation (2)
 
     @property
-    def other(self) -> Mode:
-        return Mode.FULL if self is Mode.VALID else Mode.VALID
+    def other(self) -> ConvMode:
+        return ConvMode.FULL if self is ConvMode.VALID else ConvMode.VALID
 
 
 @dataclass(frozen=True)
@@ -56,11 +56,11 @@ class Vec(Generic[T]):
         return self.entries[m - 1] if 1 <= m <= len(self.entries) else self.zero
 
 
-def window_index(mode: Mode, n: Any, j: Any, k: Any) -> Any:
+def window_index(mode: ConvMode, n: Any, j: Any, k: Any) -> Any:
     """The index of x that output n reads with kernel entry j: (1) and (2).
 
     Plain arithmetic, so it works for integers, SymPy symbols and NumPy arrays."""
-    return n + j - 1 if mode is Mode.VALID else n + j - k
+    return n + j - 1 if mode is ConvMode.VALID else n + j - k
 
 
 def flip_index(j: Any, k: Any) -> Any:
@@ -68,14 +68,14 @@ def flip_index(j: Any, k: Any) -> Any:
     return k - j + 1
 
 
-def _window_fits(mode: Mode, n: int, d: int, k: int) -> bool:
+def _window_fits(mode: ConvMode, n: int, d: int, k: int) -> bool:
     touched = [window_index(mode, n, j, k) for j in range(1, k + 1)]
     inside = [1 <= m <= d for m in touched]
-    return all(inside) if mode is Mode.VALID else any(inside)
+    return all(inside) if mode is ConvMode.VALID else any(inside)
 
 
 @lru_cache(maxsize=65536)
-def output_indices(mode: Mode, d: int, k: int) -> range:
+def output_indices(mode: ConvMode, d: int, k: int) -> range:
     """The n for which output n exists, found by scanning the windows.
 
     Valid: the window lies inside x; full: the window touches x. Any such n has
@@ -90,7 +90,7 @@ def output_indices(mode: Mode, d: int, k: int) -> range:
     n = np.arange(-d - k, d + k + 1)[:, None]
     touched = window_index(mode, n, np.arange(1, k + 1)[None, :], k)
     inside = (touched >= 1) & (touched <= d)
-    fits = inside.all(axis=1) if mode is Mode.VALID else inside.any(axis=1)
+    fits = inside.all(axis=1) if mode is ConvMode.VALID else inside.any(axis=1)
     found = [int(m) for m in n[fits, 0]]
     if not found:
         return range(1, 1)
@@ -99,7 +99,7 @@ def output_indices(mode: Mode, d: int, k: int) -> range:
     return range(1, found[-1] + 1)
 
 
-def conv(mode: Mode, x: Vec[T], w: Vec[T]) -> Vec[T]:
+def conv(mode: ConvMode, x: Vec[T], w: Vec[T]) -> Vec[T]:
     """Valid (1) or full (2) convolution without kernel flipping, entry by entry."""
     k = len(w)
     entries = []
@@ -135,7 +135,7 @@ class Sizes:
         return f"d = {self.d}, k1 = {self.k1}, k2 = {self.k2}"
 
 
-def admissible(mode: Mode, sizes: Sizes) -> bool:
+def admissible(mode: ConvMode, sizes: Sizes) -> bool:
     """The assignment's assumptions k1 < d and k2 < d (kernels are nonempty).
 
     In the valid case a second kernel longer than a1 leaves a2 with no entry at all;
@@ -143,10 +143,10 @@ def admissible(mode: Mode, sizes: Sizes) -> bool:
     d, k1, k2 = sizes.d, sizes.k1, sizes.k2
     if not (1 <= k1 < d and 1 <= k2 < d):
         return False
-    return mode is Mode.FULL or k2 <= len(output_indices(mode, d, k1))
+    return mode is ConvMode.FULL or k2 <= len(output_indices(mode, d, k1))
 
 
-def admissible_sizes(mode: Mode, max_d: int, min_d: int = 2) -> list[Sizes]:
+def admissible_sizes(mode: ConvMode, max_d: int, min_d: int = 2) -> list[Sizes]:
     return [
         s
         for d in range(max(min_d, 2), max_d + 1)
@@ -156,7 +156,7 @@ def admissible_sizes(mode: Mode, max_d: int, min_d: int = 2) -> list[Sizes]:
     ]
 
 
-def random_sizes(mode: Mode, low_d: int, high_d: int, count: int, seed: int) -> list[Sizes]:
+def random_sizes(mode: ConvMode, low_d: int, high_d: int, count: int, seed: int) -> list[Sizes]:
     """`count` distinct admissible sizes with low_d <= d <= high_d, the same every run."""
     if low_d > high_d:
         return []
@@ -180,7 +180,7 @@ class Network(Generic[T]):
     h1 is kept as its own variables: question 5 differentiates a2 with respect to
     h1, and a2 is a function of h1 and w2 alone."""
 
-    mode: Mode
+    mode: ConvMode
     x: Vec[T]
     w1: Vec[T]
     a1: Vec[T]
@@ -190,19 +190,19 @@ class Network(Generic[T]):
 
 
 def build_network(
-    mode: Mode, x: Vec[T], w1: Vec[T], h1_variables: Callable[[int], Vec[T]], w2: Vec[T]
+    mode: ConvMode, x: Vec[T], w1: Vec[T], h1_variables: Callable[[int], Vec[T]], w2: Vec[T]
 ) -> Network[T]:
     a1 = conv(mode, x, w1)
     h1 = h1_variables(len(a1))
     return Network(mode, x, w1, a1, h1, w2, conv(mode, h1, w2))
 
 
-def forward(mode: Mode, x: Vec[T], w1: Vec[T], w2: Vec[T]) -> Network[T]:
+def forward(mode: ConvMode, x: Vec[T], w1: Vec[T], w2: Vec[T]) -> Network[T]:
     """The numeric forward pass, with h1 = ReLU(a1)."""
     return build_network(mode, x, w1, lambda _size: relu(conv(mode, x, w1)), w2)
 
 
-def network_of_sizes(mode: Mode, sizes: Sizes) -> Network[int]:
+def network_of_sizes(mode: ConvMode, sizes: Sizes) -> Network[int]:
     """The network built with integer entries (all 1): its shapes are those of any
     network of these sizes, since no definition's index range depends on values."""
     ones = lambda size: Vec((1,) * size, 0)  # noqa: E731 - a one-line factory
@@ -210,7 +210,7 @@ def network_of_sizes(mode: Mode, sizes: Sizes) -> Network[int]:
 
 
 @lru_cache(maxsize=65536)
-def network_shape(mode: Mode, sizes: Sizes) -> tuple[int, int]:
+def network_shape(mode: ConvMode, sizes: Sizes) -> tuple[int, int]:
     """(|h1|, |a2|) of the network of these sizes, without computing its values.
 
     `conv` produces exactly one entry per index of `output_indices` and ReLU keeps the
@@ -225,7 +225,7 @@ def network_shape(mode: Mode, sizes: Sizes) -> tuple[int, int]:
 D, K, N_OUT, J_KER = sp.symbols("d k n j", integer=True, positive=True)
 
 
-def length_rule(mode: Mode) -> sp.Expr:
+def length_rule(mode: ConvMode) -> sp.Expr:
     """|x conv w| for symbolic d = |x|, k = |w|, from the definition's index range.
 
     window_index is increasing in j (slope 1, checked), so the window of output n
@@ -237,14 +237,14 @@ def length_rule(mode: Mode) -> sp.Expr:
     if sp.diff(index, J_KER) != 1:
         raise AssertionError("window index must increase with j")
     low_end, high_end = index.subs(J_KER, 1), index.subs(J_KER, K)
-    if mode is Mode.VALID:
+    if mode is ConvMode.VALID:
         first, last = sp.solve(low_end - 1, N_OUT), sp.solve(high_end - D, N_OUT)
     else:
         first, last = sp.solve(high_end - 1, N_OUT), sp.solve(low_end - D, N_OUT)
     return sp.expand(last[0] - first[0] + 1)
 
 
-def network_length_rule(mode: Mode, d: sp.Expr, k1: sp.Expr, k2: sp.Expr) -> sp.Expr:
+def network_length_rule(mode: ConvMode, d: sp.Expr, k1: sp.Expr, k2: sp.Expr) -> sp.Expr:
     """|a2| for symbolic sizes: the one-layer rule applied twice (|h1| = |a1|)."""
     rule = length_rule(mode)
     a1 = rule.xreplace({D: d, K: k1})

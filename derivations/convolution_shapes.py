@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # NumPy loads only when a simulation runs: it costs ~0.1 s of
     from numpy.typing import NDArray
 
 Array: TypeAlias = "NDArray[np.float64]"
-Mode = Literal["full", "valid", "same"]
-MODES: tuple[Mode, ...] = ("full", "valid", "same")
+Padding = Literal["full", "valid", "same"]  # numpy.convolve's `mode`: which outputs are kept
+PADDINGS: tuple[Padding, ...] = ("full", "valid", "same")
 
 
 def window_starts(length: int, window: int, stride: int) -> list[int]:
@@ -185,7 +185,7 @@ def simulated_sizes(grid: SizeGrid) -> dict[tuple[int, int, int, int], int]:
 
 
 # Convolution with kernel flipping ----------------------------------------------------
-def convolve(x: Sequence[int | Fraction], w: Sequence[int | Fraction], mode: Mode) -> list[Fraction]:
+def convolve(x: Sequence[int | Fraction], w: Sequence[int | Fraction], mode: Padding) -> list[Fraction]:
     """(x * w)_n = Σ_m x_m w_{n−m} (0-based; out-of-range entries are 0), exactly.
 
     full: every n with a term, n = 0 .. N+K−2; valid: the n where the flipped kernel
@@ -203,12 +203,12 @@ def convolve(x: Sequence[int | Fraction], w: Sequence[int | Fraction], mode: Mod
     return [entry(n) for n in range(first, last + 1)]
 
 
-def correlate(x: Sequence[int | Fraction], w: Sequence[int | Fraction], mode: Mode) -> list[Fraction]:
+def correlate(x: Sequence[int | Fraction], w: Sequence[int | Fraction], mode: Padding) -> list[Fraction]:
     """The same without kernel flipping (the common mistake): convolve with flip(w)."""
     return convolve(x, list(reversed(w)), mode)
 
 
-def numpy_agrees(x: Sequence[int], w: Sequence[int], mode: Mode) -> bool:
+def numpy_agrees(x: Sequence[int], w: Sequence[int], mode: Padding) -> bool:
     """Cross-check `convolve` against numpy.convolve (for len(x) >= len(w))."""
     import numpy as np
     ours = [float(v) for v in convolve(x, w, mode)]

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import math
-import sys
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from math import prod
@@ -39,12 +37,13 @@ from checker.model.namespace import Namespace
 from checker.model.options import Options
 from checker.model.question import AnswerKind, Question
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
+from checker.prove.sampling import as_fraction, value_at_integers
 from derivations.convolution_shapes import (
-    MODES,
+    PADDINGS,
     Conv2d,
     LayerRun,
     MaxPool2d,
-    Mode,
+    Padding,
     SizeGrid,
     convolve,
     correlate,
@@ -104,7 +103,7 @@ def check_output_size_formula(formula: Formula, grid: SizeGrid = GRID) -> Outcom
             raw = evaluate(*case)
         except ZeroDivisionError:
             raw = sp.zoo
-        value = _as_fraction(raw)
+        value = as_fraction(raw)
         if value is None and not isinstance(raw, sp.Basic):
             return Outcome(Status.ERROR, "formula", reason=f"the formula gave {raw!r}, not a "
                            f"number, at {_case_text(case)}")
@@ -153,74 +152,10 @@ def _formula_function(formula: Formula) -> Callable[[int, int, int, int], object
 
         def from_expr(i: int, p: int, k: int, s: int) -> object:
             env = {names[n]: v for n, v in zip("ipks", (i, p, k, s), strict=True) if n in names}
-            return exact_value(expr, env)
+            return value_at_integers(expr, env)
 
         return from_expr
     return formula
-
-
-def _as_fraction(value: object) -> Fraction | None:
-    """An exact value for a number; None for anything else (or a non-rational number)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Fraction):
-        return Fraction(value)
-    if isinstance(value, float):
-        # Exact: 63.5 stays 63.5. Infinity and NaN are not sizes.
-        return Fraction(value) if math.isfinite(value) else None
-    if isinstance(value, sp.Basic) and value.is_Rational:
-        return Fraction(int(value.p), int(value.q))
-    numpy = sys.modules.get("numpy")  # a NumPy scalar can only exist if NumPy is loaded
-    if numpy is not None and isinstance(value, numpy.integer | numpy.floating):
-        return _as_fraction(value.item())
-    return None
-
-
-Number = int | Fraction
-Compiled = Callable[[dict[sp.Symbol, int]], Number]
-
-
-def exact_value(expr: sp.Basic, env: dict[sp.Symbol, int]) -> Number | sp.Basic:
-    """expr at integer values of its symbols: exact, or SymPy's value when the
-    expression needs more than + − × ÷, integer powers, floor and ceiling."""
-    compiled = compile_exact(expr)
-    if compiled is not None:
-        return compiled(env)
-    value = expr.xreplace({s: sp.Integer(v) for s, v in env.items()})
-    exact = _as_fraction(value)
-    return exact if exact is not None else value
-
-
-@functools.lru_cache(maxsize=256)
-def compile_exact(expr: sp.Basic) -> Compiled | None:
-    """expr as nested Python closures over ints and Fractions; None if a node is of
-    another kind. Compiled once, run on every case of the grid: SymPy's own
-    substitution would cost more than the simulation."""
-    if isinstance(expr, sp.Symbol):
-        return lambda env: env[expr]
-    if expr.is_Integer:
-        n = int(expr)
-        return lambda env: n
-    if expr.is_Rational:
-        q = Fraction(int(expr.p), int(expr.q))
-        return lambda env: q
-    parts = [compile_exact(a) for a in expr.args]
-    children = [c for c in parts if c is not None]
-    if len(children) != len(parts):
-        return None
-    if isinstance(expr, sp.Add):
-        return lambda env: sum(c(env) for c in children)
-    if isinstance(expr, sp.Mul):
-        return lambda env: prod(c(env) for c in children)
-    if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
-        base, power = children[0], int(expr.exp)
-        # 0 to a negative power raises ZeroDivisionError: undefined there.
-        return lambda env: Fraction(base(env)) ** power if power < 0 else base(env) ** power
-    if isinstance(expr, sp.floor):
-        return lambda env: math.floor(children[0](env))
-    if isinstance(expr, sp.ceiling):
-        return lambda env: math.ceil(children[0](env))
-    return None
 
 
 # 4.1 ---------------------------------------------------------------------------------
@@ -299,7 +234,7 @@ def parameters_claim(answer: sp.Integer, options: Options) -> Decided:
 
 
 # 4.3 ---------------------------------------------------------------------------------
-def convolution_claim(mode: Mode) -> Callable[[tuple[sp.Rational, ...], Options], Decided]:
+def convolution_claim(mode: Padding) -> Callable[[tuple[sp.Rational, ...], Options], Decided]:
     def claim(answer: tuple[sp.Rational, ...], options: Options) -> Decided:
         return Decided(f"the {mode} convolution with kernel flipping",
                        lambda: decide_convolution(mode, answer))
@@ -307,7 +242,7 @@ def convolution_claim(mode: Mode) -> Callable[[tuple[sp.Rational, ...], Options]
     return claim
 
 
-def decide_convolution(mode: Mode, answer: Sequence[sp.Rational]) -> Outcome:
+def decide_convolution(mode: Padding, answer: Sequence[sp.Rational]) -> Outcome:
     truth = convolve(SIGNAL, KERNEL, mode)
     method = (f"definition: (x * w)_n = Σ_m x_m w_(n−m) (kernel flipped), {mode} mode, exact; "
               f"cross-checked with numpy.convolve(mode='{mode}')")
@@ -374,7 +309,7 @@ QUESTIONS.append(Question(
     prepare=lambda options: network_runs(),
 ))
 _REFERENCE = {"full": "[1, 2, 5, 8, 6, 8]", "valid": "[5, 8]", "same": "[2, 5, 8, 6]"}
-for _mode in MODES:
+for _mode in PADDINGS:
     QUESTIONS.append(Question(
         id=f"4.3.{_mode}", title=f"{_mode} convolution of [1, 2, 3, 4] with [1, 0, 2]",
         statement=f"The {_mode} convolution (with kernel flipping) of [1, 2, 3, 4] * [1, 0, 2].",

@@ -9,9 +9,9 @@ import pytest
 import sympy as sp
 
 from derivations.convolution_1d import (
+    ConvMode,
     D,
     K,
-    Mode,
     Sizes,
     Vec,
     _window_fits,
@@ -32,7 +32,7 @@ from derivations.convolution_1d import (
     relu,
 )
 
-NUMPY_MODE = {Mode.VALID: "valid", Mode.FULL: "full"}
+NUMPY_MODE = {ConvMode.VALID: "valid", ConvMode.FULL: "full"}
 
 
 def ints(values: list[int]) -> Vec[int]:
@@ -44,9 +44,9 @@ def test_out_of_bound_entries_are_zero() -> None:
     assert [v.at(m) for m in range(-1, 6)] == [0, 0, 4, 5, 6, 0, 0]
 
 
-@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+@pytest.mark.parametrize("mode", list(ConvMode), ids=lambda m: m.value)
 @pytest.mark.parametrize("d, k", [(1, 1), (4, 3), (5, 1), (7, 7), (9, 4), (12, 11)])
-def test_conv_without_flipping_is_numpy_correlate(mode: Mode, d: int, k: int) -> None:
+def test_conv_without_flipping_is_numpy_correlate(mode: ConvMode, d: int, k: int) -> None:
     rng = random.Random(d * 100 + k)
     x = [rng.randint(-9, 9) for _ in range(d)]
     w = [rng.randint(-9, 9) for _ in range(k)]
@@ -56,10 +56,10 @@ def test_conv_without_flipping_is_numpy_correlate(mode: Mode, d: int, k: int) ->
 
 @pytest.mark.parametrize(
     "mode, expected",
-    [(Mode.FULL, [1, 2, 5, 8, 6, 8]), (Mode.VALID, [5, 8])],
+    [(ConvMode.FULL, [1, 2, 5, 8, 6, 8]), (ConvMode.VALID, [5, 8])],
     ids=["full", "valid"],
 )
-def test_question_4_3_is_conv_with_the_flipped_kernel(mode: Mode, expected: list[int]) -> None:
+def test_question_4_3_is_conv_with_the_flipped_kernel(mode: ConvMode, expected: list[int]) -> None:
     # Kernel flipping (question 4.3) is conv without flipping (question 5) of flip(w).
     assert list(conv(mode, ints([1, 2, 3, 4]), flip(ints([1, 0, 2]))).entries) == expected
 
@@ -70,9 +70,9 @@ def test_flip_reverses_and_is_an_involution() -> None:
     assert flip(flip(w)) == w
 
 
-@pytest.mark.parametrize("mode, length", [(Mode.VALID, "d - k + 1"), (Mode.FULL, "d + k - 1")],
+@pytest.mark.parametrize("mode, length", [(ConvMode.VALID, "d - k + 1"), (ConvMode.FULL, "d + k - 1")],
                          ids=["valid", "full"])
-def test_output_range_matches_the_length_rule(mode: Mode, length: str) -> None:
+def test_output_range_matches_the_length_rule(mode: ConvMode, length: str) -> None:
     rule = length_rule(mode)
     assert sp.sstr(rule) == length
     for d in range(1, 13):
@@ -84,41 +84,41 @@ def test_output_range_matches_the_length_rule(mode: Mode, length: str) -> None:
 
 def test_network_length_rules() -> None:
     d, k1, k2 = sp.symbols("d k1 k2")
-    assert sp.expand(network_length_rule(Mode.VALID, d, k1, k2) - (d - k1 - k2 + 2)) == 0
-    assert sp.expand(network_length_rule(Mode.FULL, d, k1, k2) - (d + k1 + k2 - 2)) == 0
+    assert sp.expand(network_length_rule(ConvMode.VALID, d, k1, k2) - (d - k1 - k2 + 2)) == 0
+    assert sp.expand(network_length_rule(ConvMode.FULL, d, k1, k2) - (d + k1 + k2 - 2)) == 0
 
 
 @pytest.mark.parametrize(
     "mode, sizes, ok",
     [
-        (Mode.VALID, Sizes(5, 2, 3), True),
-        (Mode.VALID, Sizes(5, 4, 3), False),  # a1 has 2 entries, the kernel 3: a2 is empty
-        (Mode.FULL, Sizes(5, 4, 4), True),
-        (Mode.FULL, Sizes(5, 5, 1), False),  # k1 < d is assumed
-        (Mode.VALID, Sizes(1, 1, 1), False),
+        (ConvMode.VALID, Sizes(5, 2, 3), True),
+        (ConvMode.VALID, Sizes(5, 4, 3), False),  # a1 has 2 entries, the kernel 3: a2 is empty
+        (ConvMode.FULL, Sizes(5, 4, 4), True),
+        (ConvMode.FULL, Sizes(5, 5, 1), False),  # k1 < d is assumed
+        (ConvMode.VALID, Sizes(1, 1, 1), False),
     ],
     ids=["valid-ok", "valid-empty-a2", "full-ok", "k1-not-below-d", "d-1"],
 )
-def test_admissible_sizes(mode: Mode, sizes: Sizes, ok: bool) -> None:
+def test_admissible_sizes(mode: ConvMode, sizes: Sizes, ok: bool) -> None:
     assert admissible(mode, sizes) is ok
 
 
 def test_every_admissible_network_has_an_a2() -> None:
-    for mode in Mode:
+    for mode in ConvMode:
         for s in admissible_sizes(mode, 9):
             assert len(network_of_sizes(mode, s).a2) >= 1
 
 
 def test_random_sizes_are_admissible_distinct_and_repeatable() -> None:
-    first = random_sizes(Mode.FULL, 13, 64, 20, seed=5)
-    assert first == random_sizes(Mode.FULL, 13, 64, 20, seed=5)
+    first = random_sizes(ConvMode.FULL, 13, 64, 20, seed=5)
+    assert first == random_sizes(ConvMode.FULL, 13, 64, 20, seed=5)
     assert len(set(first)) == 20
-    assert all(13 <= s.d <= 64 and admissible(Mode.FULL, s) for s in first)
-    assert random_sizes(Mode.VALID, 13, 12, 5, seed=5) == []
+    assert all(13 <= s.d <= 64 and admissible(ConvMode.FULL, s) for s in first)
+    assert random_sizes(ConvMode.VALID, 13, 12, 5, seed=5) == []
 
 
-@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
-def test_forward_pass_matches_numpy(mode: Mode) -> None:
+@pytest.mark.parametrize("mode", list(ConvMode), ids=lambda m: m.value)
+def test_forward_pass_matches_numpy(mode: ConvMode) -> None:
     rng = np.random.default_rng(3)
     x, w1, w2 = (rng.integers(-5, 6, n).tolist() for n in (9, 3, 4))
     net = forward(mode, ints(x), ints(w1), ints(w2))
@@ -134,10 +134,10 @@ def test_relu_of_sympy_entries() -> None:
     assert relu(Vec((a, sp.Integer(-2)), sp.Integer(0))).entries == (sp.Max(0, a), 0)
 
 
-@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
+@pytest.mark.parametrize("mode", list(ConvMode), ids=lambda m: m.value)
 @pytest.mark.parametrize("sizes", [Sizes(4, 2, 2), Sizes(6, 3, 4), Sizes(7, 1, 6)],
                          ids=lambda s: f"d{s.d}-k{s.k1}-{s.k2}")
-def test_ring_jacobian_equals_sympy_diff(mode: Mode, sizes: Sizes) -> None:
+def test_ring_jacobian_equals_sympy_diff(mode: ConvMode, sizes: Sizes) -> None:
     if not admissible(mode, sizes):
         pytest.fail("test sizes must be admissible")
     h_size = len(network_of_sizes(mode, sizes).h1)
@@ -156,14 +156,14 @@ def test_ring_jacobian_equals_sympy_diff(mode: Mode, sizes: Sizes) -> None:
 
 def test_build_network_keeps_h1_as_variables() -> None:
     ring = entries([("h1", 4), ("w2", 2)])
-    net = build_network(Mode.VALID, ints([1, 2, 3, 4, 5]), ints([1, 1]),
+    net = build_network(ConvMode.VALID, ints([1, 2, 3, 4, 5]), ints([1, 1]),
                         lambda size: ring.vector("h1", size), ring.vector("w2", 2))
     assert len(net.a1) == 4 and len(net.h1) == 4 and len(net.a2) == 3
     assert ring.terms(net.a2.at(1)) == [(1, (("h1", 1), ("w2", 1))), (1, (("h1", 2), ("w2", 2)))]
 
 
-@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
-def test_output_indices_scan_every_window(mode: Mode) -> None:
+@pytest.mark.parametrize("mode", list(ConvMode), ids=lambda m: m.value)
+def test_output_indices_scan_every_window(mode: ConvMode) -> None:
     # The NumPy scan against the same scan for one n at a time.
     for d in range(1, 16):
         for k in range(1, d + 3):
@@ -171,8 +171,8 @@ def test_output_indices_scan_every_window(mode: Mode) -> None:
             assert list(output_indices(mode, d, k)) == found
 
 
-@pytest.mark.parametrize("mode", list(Mode), ids=lambda m: m.value)
-def test_network_shape_is_that_of_the_built_network(mode: Mode) -> None:
+@pytest.mark.parametrize("mode", list(ConvMode), ids=lambda m: m.value)
+def test_network_shape_is_that_of_the_built_network(mode: ConvMode) -> None:
     sizes = admissible_sizes(mode, 10) + random_sizes(mode, 11, 70, 30, seed=7)
     for s in sizes:
         net = network_of_sizes(mode, s)

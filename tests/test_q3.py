@@ -14,8 +14,13 @@ import sympy as sp
 
 from checker import Counterexample, Status, check_answer, get, parse_answer, sigmoid, verify_reference
 from checker.prove.canonical import summand_zero
+from checker.prove.sampling import point_difference
 from derivations import networks
-from derivations import q3_tanh_network as q3
+from derivations.q3_tanh_network import parameters
+from derivations.q3_tanh_network.claim import LITERAL_LIMIT, literal_sizes, size_literals
+from derivations.q3_tanh_network.concrete import all_sizes, prove_scaled, prove_size, refute_size
+from derivations.q3_tanh_network.parameters import THETA, proposal
+from derivations.q3_tanh_network.symbolic import seed_lines, tanh_network
 
 mpmath.mp.dps = 50
 J_SUM = sp.Symbol("j", integer=True)  # a bound summation index
@@ -142,7 +147,7 @@ def test_right_on_the_grid_without_a_proof_names_its_range() -> None:
     assert verdict.method.startswith("proved for every D, M, K <= 4 (64 sizes")
     assert "no proof for all sizes" in verdict.method
     # 40 is past the literals that are probed, and the method says so.
-    assert f"integer literals past {q3.LITERAL_LIMIT} were not probed: 40" in verdict.method
+    assert f"integer literals past {LITERAL_LIMIT} were not probed: 40" in verdict.method
 
 
 # Right only up to a size that the answer names: refuted at a probe from its literal ------
@@ -178,7 +183,7 @@ def test_right_up_to_a_literal_size_only_is_refuted_past_it(wrong: Wrong) -> Non
 
 
 def test_the_probes_of_a_literal_vary_one_size_at_a_time() -> None:
-    sizes = dict(q3.literal_sizes((7,)))
+    sizes = dict(literal_sizes((7,)))
     assert set(sizes.values()) == {7}
     assert (1, 8, 1) in sizes and (2, 2, 9) in sizes and (7, 1, 1) in sizes
     assert all(sorted(s)[:2] in ([1, 1], [2, 2]) and max(s) in (7, 8, 9) for s in sizes)
@@ -186,10 +191,10 @@ def test_the_probes_of_a_literal_vary_one_size_at_a_time() -> None:
 
 
 def test_the_literals_of_an_answer() -> None:
-    theta = q3.proposal(parse_answer(get("3"), "W1 = W1[j,i]/2 if D <= 6 else W1[j,i]; "
+    theta = proposal(parse_answer(get("3"), "W1 = W1[j,i]/2 if D <= 6 else W1[j,i]; "
                                      "W2 = W2[k,j]*5/2; b2 = W2[k,0] + 99*Sum(W2[k,j], (j, 1, M))")
                         .value)
-    assert q3.answer_literals(theta) == ((3, 6), (99,))  # 5/2 gives 2 and 3; 1 and 2 are on the grid
+    assert size_literals(theta) == ((3, 6), (99,))  # 5/2 gives 2 and 3; 1 and 2 are on the grid
 
 
 # Empty sums: Sum(t, (j, a, b)) is 0 when b < a (SymPy's Sum follows Karr's convention) ----
@@ -297,21 +302,21 @@ def test_a_tiny_difference_is_refuted_at_high_precision(wrong: Wrong) -> None:
         assert abs(shown - gap) <= abs(gap) / 10**6, (shown, gap)
 
 
-def test_compare_looks_closer_only_when_asked_and_never_invents_a_difference() -> None:
+def test_point_difference_looks_closer_only_when_asked_and_never_invents_a_difference() -> None:
     tiny = 1 + sp.erf(sp.Integer(1)) / sp.Integer(10) ** 50
-    assert q3.compare(tiny, sp.Integer(1), {}) is None  # below what 60 digits can tell
-    assert q3.compare(tiny, sp.Integer(1), {}, closer=True) is not None
+    assert point_difference(tiny, sp.Integer(1), {}) is None  # below what 60 digits can tell
+    assert point_difference(tiny, sp.Integer(1), {}, closer=True) is not None
     half_a = sp.Rational(1, 3)
     zero = sigmoid(half_a) + sigmoid(-half_a) - 1
-    assert q3.compare(zero, sp.Integer(0), {}, closer=True) is None
+    assert point_difference(zero, sp.Integer(0), {}, closer=True) is None
 
 
 PERMUTED = ("W1 = W1[M+1-j,i]/2; W2 = W2[k,M+1-j]/2; b2 = W2[k,0] + Sum(W2[k,j], (j, 1, M))/2")
 
 
 def test_permuted_hidden_units_take_the_cheap_proof_at_each_size() -> None:
-    theta = q3.proposal(parse_answer(get("3"), PERMUTED).value)
-    assert all(q3.prove_scaled(theta, s) is True for s in [(1, 1, 1), (2, 3, 2), (3, 4, 2)])
+    theta = proposal(parse_answer(get("3"), PERMUTED).value)
+    assert all(prove_scaled(theta, s) is True for s in [(1, 1, 1), (2, 3, 2), (3, 4, 2)])
     verdict = check_answer("3", PERMUTED)
     assert verdict.status is Status.VERIFIED, verdict
     assert verdict.method.startswith("proved for every D, M, K <= 4 (64 sizes"), verdict.method
@@ -347,7 +352,7 @@ def test_an_answer_that_cannot_be_understood_is_an_error(answer: str, message: s
 
 # The building blocks ------------------------------------------------------------------
 def test_sizes_are_searched_smallest_first() -> None:
-    sizes = q3.all_sizes()
+    sizes = all_sizes()
     assert len(sizes) == 64 and sizes[0] == (1, 1, 1) and sizes[-1] == (4, 4, 4)
     assert [sum(s) for s in sizes] == sorted(sum(s) for s in sizes)
 
@@ -362,26 +367,26 @@ def test_symbolic_network_written_out_is_the_explicit_network(d: int, m: int) ->
 
 
 def test_summand_zero_sees_a_nonzero_difference() -> None:
-    lines = q3.seed_lines()
+    lines = seed_lines()
     assert summand_zero(lines[1][1] - lines[0][1])
     assert not summand_zero(lines[1][1] - lines[0][1] + 1)
-    wrong = q3.proposal({"W1": q3.THETA.first(q3.j, q3.i), "W2": q3.THETA.second(q3.k, q3.j) / 2,
-                         "b2": q3.THETA.second(q3.k, 0)})
-    assert not summand_zero(q3.tanh_network(wrong) - lines[0][1])
+    w1, w2 = THETA.first(parameters.j, parameters.i), THETA.second(parameters.k, parameters.j)
+    wrong = proposal({"W1": w1, "W2": w2 / 2, "b2": THETA.second(parameters.k, 0)})
+    assert not summand_zero(tanh_network(wrong) - lines[0][1])
 
 
 def test_each_size_is_proved_for_the_reference_and_not_for_a_wrong_answer() -> None:
-    w1, w2 = q3.THETA.first(q3.j, q3.i), q3.THETA.second(q3.k, q3.j)
-    m = q3.m_
-    bias = q3.THETA.second(q3.k, 0)
-    right = q3.proposal({"W1": w1 / 2, "W2": w2 / 2,
-                         "b2": bias + sp.Sum(w2.xreplace({q3.j: J_SUM}), (J_SUM, 1, m)) / 2})
-    wrong = q3.proposal({"W1": w1 / 2, "W2": w2 / 2, "b2": bias})
+    w1, w2 = THETA.first(parameters.j, parameters.i), THETA.second(parameters.k, parameters.j)
+    m = parameters.m_
+    bias = THETA.second(parameters.k, 0)
+    right = proposal({"W1": w1 / 2, "W2": w2 / 2,
+                         "b2": bias + sp.Sum(w2.xreplace({parameters.j: J_SUM}), (J_SUM, 1, m)) / 2})
+    wrong = proposal({"W1": w1 / 2, "W2": w2 / 2, "b2": bias})
     for sizes in [(1, 1, 1), (2, 3, 2), (4, 4, 4)]:
-        assert q3.prove_size(right, sizes)
-        assert q3.refute_size(right, sizes) is None
-        assert not q3.prove_size(wrong, sizes)
-        assert q3.refute_size(wrong, sizes) is not None
+        assert prove_size(right, sizes)
+        assert refute_size(right, sizes) is None
+        assert not prove_size(wrong, sizes)
+        assert refute_size(wrong, sizes) is not None
 
 
 # Independent evaluation of a reported point ---------------------------------------------

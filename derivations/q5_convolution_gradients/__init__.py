@@ -1,0 +1,120 @@
+"""Question 5: sizes, Jacobian entries and gradient identities of a 1-D CNN.
+
+The truths come from networks built by the definitions in `convolution_1d` for every
+admissible size (d, k1, k2) with d <= N (N = `--max-size`, 12 by default): the
+length of a2, the Jacobian d a2_i / d h1_n computed by SymPy (polynomial
+differentiation), the chain rule with a symbolic gradient g = nabla_{a2} L, and the
+convolution of g with flip(w2) from definitions (1), (2). Random sizes with
+N < d <= 64 are a second witness, and sizes near the integer literals of the answer
+a third (`witnesses.probe_sizes`: `d - k1 - k2 + 2 + Max(0, d - 64)` is right for
+every d <= 64).
+
+An answer is compared with the truth at every point of every size at once, by
+`checker.prove.arrays`: each value an exact polynomial in the vector entries (w2[m],
+g[i]) with one integer coefficient per point. Equal polynomials at every point prove
+the claim for every size in the range; a differing point is a counterexample,
+re-evaluated with SymPy before it is reported.
+
+The modules, each using those before it: `points` (namespaces, sizes and their
+points, the vectors there), `witnesses` (the ranges of sizes), `links` (sides,
+truths, the comparison and its refutations), `claims`; the questions are here.
+
+Answer language conventions (also shown by `derivcheck show`): every indexed vector
+is zero out of bounds; `Sum(t, (j, a, b))` is 0 when b < a.
+"""
+
+from __future__ import annotations
+
+from checker.model.question import AnswerKind, Question
+from derivations.convolution_1d import ConvMode
+from derivations.q5_convolution_gradients.claims import (
+    chain_claim,
+    entry_claim,
+    prepare_networks,
+    size_claim,
+)
+from derivations.q5_convolution_gradients.points import CHAIN_NS, ENTRY_NS, SIZES_NS
+
+# ---------------------------------------------------------------------------------
+# The six questions
+# ---------------------------------------------------------------------------------
+
+CONVENTIONS = (
+    "Every indexed vector is 0 out of bounds (w2[m] = 0 unless 1 <= m <= k2), as in the "
+    "assignment; so `w2[n-i+1]` alone already encodes where the entry vanishes.",
+    "Sum(t, (j, a, b)) is 0 when b < a.",
+    "Admissible sizes: 1 <= k1 < d and 1 <= k2 < d; with valid convolutions also "
+    "k1 + k2 <= d + 1, so that a2 has at least one entry.",
+)
+CHAIN_NOTES = CONVENTIONS + (
+    "Write the derivation as `step = step = ...`; each step is an expression for "
+    "(nabla_h1 L)_n in n, d, k1, k2 (1 <= n <= |h1|).",
+    "Names: g[i] = (nabla_a2 L)_i; J[i, n] = d a2_i / d h1_n; flipw2[j] = flip(w2)_j = "
+    "w2[k2-j+1]; fullconv[n] = (g full-conv flip(w2))_n (2); validconv[n] = "
+    "(g valid-conv flip(w2))_n (1).",
+    "Step 1 is compared with the chain rule sum_i g_i d a2_i / d h1_n (Jacobian by SymPy), "
+    "each later step with the step before it, and the last step with the identity.",
+)
+_TRUTH_SIZES = ("every admissible size with d <= N (--max-size, default 12) plus random "
+                "sizes N < d <= 64 plus a few sizes with d, k1 or k2 at c, c+1, c+2 for each "
+                "integer literal c <= 200 of the answer")
+
+REFERENCE_5_3 = (
+    "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[i]*w2[n-i+1], (i, n-k2+1, n)) "
+    "= Sum(g[n+j-k2]*w2[k2-j+1], (j, 1, k2)) = Sum(g[n+j-k2]*flipw2[j], (j, 1, k2)) "
+    "= fullconv[n]"
+)
+REFERENCE_5_6 = (
+    "Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[i]*w2[n+k2-i], (i, n, n+k2-1)) "
+    "= Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) = Sum(g[n+j-1]*flipw2[j], (j, 1, k2)) "
+    "= validconv[n]"
+)
+
+QUESTIONS: list[Question] = []  # this package's questions, in the order asked
+
+
+def _register(mode: ConvMode, first: int) -> None:
+    name = "valid" if mode is ConvMode.VALID else "full"
+    where = f"with {name} convolutions in (3) and (5)"
+    identity = mode.other.value
+    QUESTIONS.append(Question(
+        id=f"5.{first}", title=f"|a2| {where}",
+        statement=f"The dimensionality |a2| of a2, {where}, for x in R^d and kernels of "
+                  "sizes k1 < d and k2 < d.",
+        kind=AnswerKind.EXPRESSION, namespace=SIZES_NS,
+        reference="d - k1 - k2 + 2" if mode is ConvMode.VALID else "d + k1 + k2 - 2",
+        truth=f"the length of a2 in the network built by the definitions, for {_TRUTH_SIZES}; "
+              "and, for symbolic sizes, the one-layer length rule derived from the "
+              "definition's index range, applied twice",
+        claim=size_claim(mode), notes=CONVENTIONS,
+    ))
+    QUESTIONS.append(Question(
+        id=f"5.{first + 1}", title=f"d a2_i / d h1_n {where}",
+        statement=f"Derive d a2_i / d h1_n for all i in 1..|a2|, given n, {where}.",
+        kind=AnswerKind.EXPRESSION, namespace=ENTRY_NS,
+        reference="w2[n-i+1] if max(n-k2+1, 1) <= i <= min(n, d-k1-k2+2) else 0"
+        if mode is ConvMode.VALID else "w2[n+k2-i] if n <= i <= n+k2-1 else 0",
+        truth="SymPy differentiates a2 (built from h1 and w2 by the definitions) with respect "
+              f"to h1; every entry (i, n) compared exactly, for {_TRUTH_SIZES}",
+        claim=entry_claim(mode), notes=CONVENTIONS,
+        prepare=lambda options: prepare_networks(mode, options),
+    ))
+    QUESTIONS.append(Question(
+        id=f"5.{first + 2}",
+        title=f"nabla_h1 L = nabla_a2 L {identity}-conv flip(w2) {where}",
+        statement=f"Show that nabla_h1 L = nabla_a2 L {identity}-conv flip(w2), {where}, "
+                  "starting with (nabla_h1 L)_n = sum_{i=1}^{|a2|} (nabla_a2 L)_i "
+                  "d a2_i / d h1_n.",
+        kind=AnswerKind.CHAIN, namespace=CHAIN_NS,
+        reference=REFERENCE_5_3 if mode is ConvMode.VALID else REFERENCE_5_6,
+        truth="step 1 against the chain rule with the SymPy Jacobian of the built network and a "
+              f"symbolic gradient g; each step against the one before; the last step against "
+              f"g {identity}-conv flip(w2) computed by the definitions; every n, for "
+              f"{_TRUTH_SIZES}",
+        claim=chain_claim(mode), notes=CHAIN_NOTES,
+        prepare=lambda options: prepare_networks(mode, options),
+    ))
+
+
+_register(ConvMode.VALID, 1)
+_register(ConvMode.FULL, 4)
