@@ -1,4 +1,4 @@
-"""The shipped assignment: one module per question, each exporting its `QUESTIONS`.
+"""The shipped assignment: one module or package per question, each exporting `QUESTIONS`.
 
 Only the run layer imports this package (checker.run.registry); the modules here
 import checker.model and checker.prove, never the layers above them.
