@@ -45,10 +45,11 @@ def test_verify_json_has_the_contract_fields() -> None:
     (("check", "1.4", "--answer", "f - y"), 0),
     (("check", "1.4", "--answer", "y - f"), 1),
     (("check", "1.4", "--answer", "f - "), 2),
-    (("check", "9.9", "--answer", "f"), 2),
-    (("verify", "9"), 2),
-    (("check", "1.4"), 2),  # neither --answer nor --latex
-    (("check", "1.4", "--answer", "f", "--timeout", "-1"), 2),
+    # Usage errors are 4, apart from 2, which says an answer could not be understood.
+    (("check", "9.9", "--answer", "f"), 4),
+    (("verify", "9"), 4),
+    (("check", "1.4"), 4),  # neither --answer nor --latex
+    (("check", "1.4", "--answer", "f", "--timeout", "-1"), 4),
 ])
 def test_exit_codes(args: tuple[str, ...], code: int) -> None:
     result = run(*args)

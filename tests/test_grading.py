@@ -137,7 +137,8 @@ def run_grade(*args: str) -> subprocess.CompletedProcess[str]:
 def test_grade_formats_and_atomic_out(tmp_path: Path) -> None:
     paths = [write(tmp_path, "good.toml", GOOD), write(tmp_path, "wrong.toml", WRONG)]
     text = run_grade(*paths)
-    assert text.returncode == 1 and "Good" in text.stdout and "4/" in text.stdout
+    # Every file was graded: the report is complete (its refutation is data in it), so 0.
+    assert text.returncode == 0 and "Good" in text.stdout and "4/" in text.stdout
     document = json.loads(run_grade(*paths, "--format", "json").stdout)
     assert [p["verified"] for p in document["people"]] == [4, 1]
     rows = list(csv.DictReader(io.StringIO(run_grade(*paths, "--format", "csv").stdout)))
@@ -146,9 +147,9 @@ def test_grade_formats_and_atomic_out(tmp_path: Path) -> None:
     assert {s.get("name") for s in root.findall("testsuite")} == {
         f"derivcheck.Good ({paths[0]})", f"derivcheck.wrong ({paths[1]})"}
     out = tmp_path / "report.json"
-    result = run_grade(*paths, "--format", "json", "--out", str(out), "--jobs", "2")
+    result = run_grade(*paths, "--format", "json", "--out", str(out), "--jobs", "2", "--strict")
     assert result.returncode == 1 and result.stdout == ""
-    assert json.loads(out.read_text())["exit_code"] == 1
+    assert json.loads(out.read_text())["exit_code"] == 1  # the code the run exited with
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 
 
@@ -199,7 +200,7 @@ def test_names_cannot_forge_report_lines_or_break_formats(tmp_path: Path) -> Non
 def test_unwritable_out_fails_before_grading(tmp_path: Path) -> None:
     path = write(tmp_path, "good.toml", GOOD)
     result = run_grade(path, "--out", str(tmp_path / "missing" / "report.txt"))
-    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert result.returncode == 4 and "does not exist" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -208,6 +209,50 @@ def test_non_utf8_file_name_is_reported_safely(tmp_path: Path) -> None:
     with open(raw, "w", encoding="utf-8") as stream:
         stream.write(WRONG)
     out = tmp_path / "report.csv"
-    result = run_grade(os.fsdecode(raw), "--format", "csv", "--out", str(out))
+    result = run_grade(os.fsdecode(raw), "--format", "csv", "--out", str(out), "--strict")
     assert result.returncode == 1, result.stderr
     assert "\\xff\\xfename" in out.read_text(encoding="utf-8")
+
+
+# What a person wrote is never dropped without a message ---------------------------------
+@pytest.mark.parametrize(("body", "qid", "message"), [
+    # Unquoted, 1.4 is TOML's dotted key: the table `1` holding the key `4`.
+    ('[answers]\n1.4 = "f - y"\n"1.7" = "CE"\n', "1.4", 'quote the question ID: `"1.4" = …`'),
+    ('[answers]\n4.3.full = [1, 2, 5, 8, 6, 8]\n"1.7" = "CE"\n', "4.3.full", 'quote the question ID'),
+    ('[answers]\n1.6 = { latex = "(f-y)f(1-f)" }\n"1.7" = "CE"\n', "1.6", 'quote the question ID'),
+    ('[answers.1]\n4 = "f - y"\n[answers]\n"1.7" = "CE"\n', "1.4", 'quote the question ID'),
+    ('[answers]\n9.9 = "f"\n"1.7" = "CE"\n', "9.9", 'unknown question ID `9.9`'),
+    # Before the [answers] table: read as a top-level key.
+    ('"1.4" = "f - y"\n[answers]\n"1.7" = "CE"\n', "1.4", "put it under the line `[answers]`"),
+    ('1.4 = "f - y"\n[answers]\n"1.7" = "CE"\n', "1.4", 'quote the question ID'),
+    ('[answers]\n"1.7" = "CE"\nname = "Ada"\n', "name", "`name` belongs above the [answers] table"),
+    ('[answers]\n"1.44" = "f - y"\n"1.7" = "CE"\n', "1.44", "did you mean `1.4`?"),
+])
+def test_misplaced_answers_are_reported_not_lost(tmp_path: Path, body: str, qid: str,
+                                                 message: str) -> None:
+    [result] = grade([write(tmp_path, "p.toml", body)], LIMITS)
+    by_id = {v.id: v for v in result.verdicts}
+    assert by_id[qid].status is Status.ERROR and message in by_id[qid].reason, by_id[qid].reason
+    assert by_id["1.7"].status is Status.VERIFIED  # the rest of the file is graded
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('[answer]\n"1.4" = "f - y"\n', "did you mean `answers`?"),
+    ('name = "x"\n', "put a line `[answers]` above the answers"),
+    ('answers = "f - y"\n', "`answers` must be a table"),
+])
+def test_a_file_without_usable_answers_says_why(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(AnswerFileError) as caught:
+        load_file(write(tmp_path, "bad.toml", body), assignment())
+    assert message in str(caught.value)
+
+
+def test_a_byte_order_mark_is_not_content(tmp_path: Path) -> None:
+    path = write(tmp_path, "bom.toml", b"\xef\xbb\xbf" + GOOD.encode())
+    assert load_file(path, assignment()).person == "Good"
+
+
+def test_only_keeps_the_asked_questions_and_what_no_question_owns(tmp_path: Path) -> None:
+    body = GOOD + '"9.9" = "x"\n'
+    sheet = load_file(write(tmp_path, "p.toml", body), assignment(), only=("1.4", "1.7"))
+    assert [e.qid for e in sheet.entries] == ["1.4", "1.7", "9.9"]

@@ -198,3 +198,108 @@ def test_what_an_answer_needs_is_recorded_before_simplification(text: str, needs
 
     _, unproved = parse_with_requirements(text, NS)
     assert [r.describe() for r in unproved] == ([needs] if needs else [])
+
+
+# Messages that say how to fix the answer ------------------------------------------------
+# Each hint: the input, the column (1-based, in the answer as written), the offending text
+# as written, and words the hint must contain.
+IMPLICIT = "write `*` between factors, or pass the answer with `--latex`"
+LATEX = "this looks like LaTeX: use `--latex`"
+HINTS = [
+    ("(f-y)f(1-f)", 6, "(f-y)f", IMPLICIT),
+    ("2f", 2, "2f", IMPLICIT),
+    ("2 f", 3, "2 f", IMPLICIT),
+    ("f y", 3, "f y", IMPLICIT),
+    ("f(1-f)", 1, "f(1-f)", IMPLICIT),  # a name of the question, called
+    ("(f-y)(1-f)", 1, "(f-y)(1-f)", IMPLICIT),
+    ("2(f - y)", 1, "2(f - y)", IMPLICIT),
+    (r"\frac{1}{1+e^{-a}}", 1, r"\frac", LATEX),
+    ("e^{-f}", 2, "^{", LATEX),
+    ("x_{1}", 2, "_{", LATEX),
+    ("$f - y$", 1, "$", LATEX),
+    ("ln(f)", 1, "ln(f)", "the natural log is written `log`"),
+    ("e^f", 1, "e^f", "`exp(f)`"),
+    ("e**f", 1, "e**f", "`exp(f)`"),
+    ("y*e^(-f)", 3, "e^(-f)", "`exp(-f)`"),
+    ("e*f", 1, "e", "`exp(1)`"),
+    ("σ(f)", 1, "σ", "`sigmoid(...)`"),
+    ("sigma(f)", 1, "sigma(f)", "`sigmoid`"),
+    ("65,536", 1, "65,536", "write 65536"),
+    ("65 536", 4, "65 536", "write 65536"),
+    ("f ≤ y", 3, "≤", "write `<=`"),
+    ("[1, 2 3]", 7, "2 3", "separate the items of a list with `,`"),
+    ("f = y", 3, "=", "`==` to compare"),
+    ("f; y", 2, ";", "named parts"),
+    ("f ! y", 3, "!", "`!=` compares"),
+    ("f é", 3, "é", "ASCII letters"),
+]
+
+
+@pytest.mark.parametrize(("text", "column", "excerpt", "hint"), HINTS, ids=[h[0] for h in HINTS])
+def test_an_unreadable_answer_says_where_and_how_to_fix_it(text: str, column: int, excerpt: str,
+                                                           hint: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_text(text, NS)
+    error = caught.value
+    assert (error.column, error.excerpt) == (column, excerpt), str(error)
+    assert hint in error.hint
+    assert hint in str(error)  # the one-line form (grade reports, JSON `reason`) keeps the hint
+
+
+@pytest.mark.parametrize(("text", "message", "column"), [
+    ("(f - y", "the `(` at column 1 is never closed", 7),
+    ("f - y)", "`)` closes nothing", 6),
+    ("(f - y]", "`]` does not close the `(` at column 1", 7),
+    ("f -", "the answer ends after `-`", 3),
+    ("f */ y", "`*` is followed by `/`", 4),
+    ("* f", "the answer starts with `*`", 1),
+])
+def test_syntax_errors_are_described_in_the_language_s_terms(text: str, message: str,
+                                                             column: int) -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_text(text, NS)
+    assert message in str(caught.value) and caught.value.column == column
+    for python_words in ("invalid syntax", "decimal literal", "line continuation", "was never closed"):
+        assert python_words not in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("f·y", f * y),  # a middle dot, as word processors print a product
+    ("f⋅y", f * y),
+    ("f×y", f * y),
+    ("f − y", f - y),  # a Unicode minus sign
+])
+def test_typographic_operators_are_accepted(text: str, expected: sp.Basic) -> None:
+    assert parse_text(text, NS) == expected
+
+
+def test_columns_are_those_of_the_answer_as_written() -> None:
+    # `^` becomes `**` and fullwidth letters are normalised before parsing; the column a
+    # person is shown is still the one in what they typed.
+    for text, column in [("f^2 + 2f", 8), ("ｆ^2 + 2f", 8), ("  f^2 +  q", 10)]:
+        with pytest.raises(AnswerError) as caught:
+            parse_text(text, NS)
+        assert caught.value.column == column, (text, str(caught.value))
+
+
+def test_a_step_of_a_chain_is_located_in_the_whole_answer() -> None:
+    from checker import get, parse_answer
+
+    first = "exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K))"
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(get("2.1"), f"{first} = exp(x[i])2/Sum(exp(x[j]), (j, 1, K))")
+    assert caught.value.column == len(first) + len(" = exp(x[i])") + 1
+    assert caught.value.excerpt == "exp(x[i])2"
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(get("3"), "W1 = W1[j,i]/2; W2 = W2[k,j]2; b2 = W2[k,0]")
+    assert caught.value.column == len("W1 = W1[j,i]/2; W2 = W2[k,j]") + 1
+
+
+def test_a_latex_answer_s_error_shows_the_translation_not_a_wrong_column() -> None:
+    from checker import get, parse_answer
+
+    with pytest.raises(AnswerError) as caught:
+        parse_answer(get("1.4"), r"f - y + \frac{1}{0}", latex=True)
+    # A column of the translation would point at the wrong place in the LaTeX.
+    assert caught.value.column is None
+    assert "(in `f - y + 1/0`, the LaTeX read as plain text)" in str(caught.value)

@@ -9,13 +9,21 @@ from typing import Any
 import sympy as sp
 
 from checker.language.requirements import Requirement
-from checker.language.textparse import is_condition, normalise, parse_text, parse_with_requirements
+from checker.language.source import Source, normalise_source
+from checker.language.textparse import (
+    DEFAULT_CAPS,
+    is_condition,
+    normalise,
+    parse_text,
+    parse_with_requirements,
+)
 from checker.model.errors import AnswerError
 from checker.model.namespace import Namespace
 from checker.model.question import AnswerKind, Question
 
 # "=" that is not part of ==, <=, >= or != separates the steps of a chain.
 _CHAIN_SEPARATOR = re.compile(r"(?<![<>=!])=(?!=)")
+_PART_SEPARATOR = re.compile(r"[;\n]")
 
 
 @dataclass(frozen=True)
@@ -31,8 +39,8 @@ class _Requirements:
     def __init__(self) -> None:
         self.found: list[Requirement] = []
 
-    def parse(self, text: str, namespace: Namespace) -> sp.Basic:
-        value, unproved = parse_with_requirements(text, namespace)
+    def parse(self, text: str, namespace: Namespace, within: tuple[Source, int] | None = None) -> sp.Basic:
+        value, unproved = parse_with_requirements(text, namespace, within=within)
         self.found += [r for r in unproved if r not in self.found]
         return value
 
@@ -44,7 +52,23 @@ def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
     if latex:
         from checker.language.latex import latex_to_text  # the LaTeX front end loads only when used
 
-        text = latex_to_text(text, question.namespace, chain=kind is AnswerKind.CHAIN)
+        translated = latex_to_text(text, question.namespace, chain=kind is AnswerKind.CHAIN)
+        try:
+            return _plain(question, translated)
+        except AnswerError as exc:
+            raise _in_translation(exc, translated) from None
+    return _plain(question, text)
+
+
+def _in_translation(error: AnswerError, translated: str) -> AnswerError:
+    """An error in the plain text a LaTeX answer was translated to: its columns are the
+    translation's, so the translation is shown instead of a column of the LaTeX."""
+    return type(error)(f"{error.message} (in `{translated.strip()}`, the LaTeX read as plain text)",
+                       excerpt=error.excerpt, hint=error.hint)
+
+
+def _plain(question: Question, text: str) -> Parsed:
+    kind = question.kind
     if kind is AnswerKind.WORD:
         return _word(text, question.namespace)
     if kind is AnswerKind.INTEGER:
@@ -60,11 +84,14 @@ def parse_answer(question: Question, text: str, latex: bool = False) -> Parsed:
     if kind is AnswerKind.PARTS:
         return _parts(text, question)
     if kind is AnswerKind.CHAIN:
-        steps = [s for s in _CHAIN_SEPARATOR.split(normalise(text))]
-        if any(not s.strip() for s in steps):
+        source = normalise_source(text, DEFAULT_CAPS.max_length)
+        steps = _pieces(source.text, _CHAIN_SEPARATOR)
+        if any(not source.text[start:end].strip() for start, end in steps):
             raise AnswerError("a chain is `step = step = ...` with no empty step")
         divisors = _Requirements()
-        values = tuple(_expression(divisors.parse(s, question.namespace), "a step") for s in steps)
+        values = tuple(_expression(divisors.parse(source.text[start:end], question.namespace,
+                                                  within=(source, start)), "a step")
+                       for start, end in steps)
         return Parsed(values, " = ".join(sp.sstr(v) for v in values), tuple(divisors.found))
     divisors = _Requirements()
     value = _expression(divisors.parse(text, question.namespace), "the answer")
@@ -93,13 +120,25 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
+def _pieces(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The (start, end) of each piece of `text` between separators."""
+    cuts = [(m.start(), m.end()) for m in separator.finditer(text)]
+    starts = [0] + [end for _, end in cuts]
+    ends = [start for start, _ in cuts] + [len(text)]
+    return list(zip(starts, ends, strict=True))
+
+
 def _parts(text: str, question: Question, latex: bool = False) -> Parsed:
     found: dict[str, sp.Basic] = {}
     divisors = _Requirements()
-    for chunk in re.split(r"[;\n]", text if latex else normalise(text)):
+    source = None if latex else normalise_source(text, DEFAULT_CAPS.max_length)
+    whole = text if source is None else source.text
+    for start, end in _pieces(whole, _PART_SEPARATOR):
+        chunk = whole[start:end]
         if not chunk.strip():
             continue
         name, sep, expr = chunk.partition("=")
+        within = None if source is None else (source, start + len(name) + len(sep))
         name = name.strip()
         if not sep or name not in question.parts:
             raise AnswerError(
@@ -112,7 +151,12 @@ def _parts(text: str, question: Question, latex: bool = False) -> Parsed:
             from checker.language.latex import latex_to_text
 
             expr = latex_to_text(expr, question.namespace)
-        found[name] = _expression(divisors.parse(expr, question.namespace), f"part `{name}`")
+            try:
+                found[name] = _expression(divisors.parse(expr, question.namespace), f"part `{name}`")
+            except AnswerError as exc:
+                raise _in_translation(exc, expr) from None
+            continue
+        found[name] = _expression(divisors.parse(expr, question.namespace, within), f"part `{name}`")
     missing = [p for p in question.parts if p not in found]
     if missing:
         raise AnswerError(f"missing part{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")

@@ -9,7 +9,6 @@ ever reaches a SymPy constructor (SymPy would sympify it, which evaluates code).
 from __future__ import annotations
 
 import ast
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,7 +18,9 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
+from checker.language.diagnose import IMPLICIT_PRODUCT, diagnose, latex_in_plain_text, thousands_separated
 from checker.language.requirements import NONNEGATIVE, NONZERO, POSITIVE, Requirement, unproved
+from checker.language.source import Source, normalise_source
 from checker.model.errors import AnswerError
 from checker.model.functions import sigmoid
 from checker.model.namespace import MatrixName, Namespace, Variable, Vector
@@ -56,30 +57,18 @@ _UNARY_FUNCTIONS: Mapping[str, Callable[[sp.Basic], sp.Basic]] = {
 _VARIADIC_FUNCTIONS: Mapping[str, Callable[..., sp.Basic]] = {
     "max": sp.Max, "Max": sp.Max, "min": sp.Min, "Min": sp.Min,
 }
+# Names people write from other notations, and what the answer language writes instead.
+_NAMES_INSTEAD: Mapping[str, str] = {
+    "ln": "the natural log is written `log`",
+    "sigma": "the logistic sigmoid is written `sigmoid`",
+    "e": "e is written through `exp`: e^x is `exp(x)`, e itself `exp(1)`",
+}
 
 
 def normalise(text: str, caps: InputCaps = DEFAULT_CAPS) -> str:
-    """NFKC first, then validate: fullwidth letters must not slip past the checks."""
-    if len(text) > caps.max_length:
-        raise AnswerError(
-            f"answer too long: {len(text)} characters (limit {caps.max_length})"
-        )
-    text = unicodedata.normalize("NFKC", text)
-    if len(text) > caps.max_length:  # NFKC can lengthen text (e.g. ⑽ becomes (10))
-        raise AnswerError(
-            f"answer too long after Unicode normalisation: {len(text)} characters "
-            f"(limit {caps.max_length})"
-        )
-    text = text.replace("\u2212", "-").replace("\u00d7", "*").replace("\u22c5", "*")
-    for position, char in enumerate(text):
-        if not (char.isascii() and (char.isprintable() or char in " \t\n")):
-            raise AnswerError(
-                f"character {char!r} at position {position + 1} is not part of the answer "
-                "language (only ASCII after Unicode normalisation)"
-            )
-    if not text.strip():
-        raise AnswerError("empty answer")
-    return text.replace("^", "**")
+    """NFKC first, then validate: fullwidth letters must not slip past the checks
+    (checker.language.source keeps the way back to the text as written)."""
+    return normalise_source(text, caps.max_length).text
 
 
 def parse_text(
@@ -90,23 +79,35 @@ def parse_text(
 
 
 def parse_with_requirements(
-    text: str, namespace: Namespace, caps: InputCaps = DEFAULT_CAPS
+    text: str, namespace: Namespace, caps: InputCaps = DEFAULT_CAPS,
+    within: tuple[Source, int] | None = None,
 ) -> tuple[sp.Basic, tuple[Requirement, ...]]:
     """The parsed answer and what its operations need (nonzero divisors, positive
     log arguments, ...) that could not be shown on the namespace's domains
-    (see checker.language.requirements): the caller must not call such an answer verified."""
-    source = normalise(text, caps)
+    (see checker.language.requirements): the caller must not call such an answer verified.
+
+    `within` = (the whole answer, where `text` starts in its normalised text) when `text`
+    is one step or part of a longer answer: errors then point into the whole answer."""
+    source = normalise_source(text, caps.max_length)
+    if within is not None:
+        whole, start = within
+        source = Source(whole.written, source.text,
+                        tuple(whole.origin[min(start + i, len(whole.origin) - 1)] for i in source.origin))
+    latex = latex_in_plain_text(source)
+    if latex is not None:
+        raise latex
+    # A line break inside an answer (a TOML multi-line string) is only a space; the
+    # replacement keeps every column where it was.
+    body = source.text.strip().replace("\n", " ").replace("\t", " ")
+    lead = len(source.text) - len(source.text.lstrip())
     try:
-        tree = ast.parse(source.strip(), mode="eval")  # the same text the builder reads literals from
+        tree = ast.parse(body, mode="eval")  # the same text the builder reads literals from
     except SyntaxError as exc:
-        where = f" at column {exc.offset}" if exc.offset else ""
-        raise AnswerError(f"syntax error{where}: {exc.msg}", column=exc.offset,
-                          excerpt=source.strip()[exc.offset - 1:exc.offset] if exc.offset else None
-                          ) from None
+        raise diagnose(source, _index(exc.offset - 1 if exc.offset else None, lead)) from None
     except (RecursionError, MemoryError, ValueError):
         raise AnswerError(f"answer nested too deeply (limit {caps.max_depth})") from None
     _check_depth(tree, caps.max_depth)
-    builder = _Builder(namespace, caps, source.strip())
+    builder = _Builder(namespace, caps, source, lead)
     try:
         result = builder.build(tree.body)
         if result.has(sp.I):
@@ -122,6 +123,12 @@ def parse_with_requirements(
         raise AnswerError(f"answer nested too deeply (limit {caps.max_depth})") from None
 
 
+def _index(column: int | None, lead: int) -> int | None:
+    """A 0-based column of the one-line text the tree was parsed from, as an index into
+    the normalised text that text is stripped from."""
+    return None if column is None else lead + column
+
+
 def _check_depth(tree: ast.AST, limit: int) -> None:
     stack = [(tree, 0)]
     while stack:
@@ -135,15 +142,11 @@ def _describe(node: ast.AST) -> str:
     return ast.unparse(node) if isinstance(node, ast.expr) else type(node).__name__
 
 
-def _where(node: ast.AST) -> dict[str, Any]:
-    """The error fields that locate `node` in the answer (column 1-based)."""
-    column = getattr(node, "col_offset", None)
-    return {"column": None if column is None else column + 1, "excerpt": _describe(node)}
-
-
 class _Builder:
-    def __init__(self, namespace: Namespace, caps: InputCaps, source: str = "") -> None:
+    def __init__(self, namespace: Namespace, caps: InputCaps, source: Source, lead: int = 0) -> None:
         self.source = source
+        self.lead = lead  # where the stripped text the tree was parsed from starts
+        self.body = source.text.strip().replace("\n", " ").replace("\t", " ")
         self.namespace = namespace
         self.caps = caps
         self.bound: dict[str, sp.Symbol] = {}
@@ -159,6 +162,24 @@ class _Builder:
     def _divides_by(self, divisor: sp.Basic) -> None:
         self._requires(divisor, NONZERO)
 
+    def _span(self, node: ast.AST) -> tuple[int, int] | None:
+        """`node`'s place in the normalised text, or None for a node without one."""
+        start = _index(getattr(node, "col_offset", None), self.lead)
+        end = _index(getattr(node, "end_col_offset", None), self.lead)
+        return None if start is None or end is None else (start, end)
+
+    def _where(self, node: ast.AST) -> dict[str, Any]:
+        """The error fields that locate `node` in the answer as written (column 1-based)."""
+        span = self._span(node)
+        if span is None:
+            return {"column": None, "excerpt": _describe(node)}
+        return {"column": self.source.column(span[0]), "excerpt": self.source.shown(*span)}
+
+    def written(self, node: ast.AST) -> str:
+        """`node` as the person wrote it (`e^(-a)`, not `e**(-a)`)."""
+        span = self._span(node)
+        return self.source.shown(*span) if span else _describe(node)
+
     def allowed(self) -> str:
         names = ", ".join(self.namespace.names()) or "none"
         functions = ", ".join(sorted(self.namespace.functions)) or "none"
@@ -169,9 +190,15 @@ class _Builder:
         if method is None:
             raise AnswerError(
                 f"{_construct_name(node)} `{_describe(node)}` is not part of the answer language",
-                **_where(node),
+                **self._where(node),
             )
-        result: sp.Basic = method(node)
+        try:
+            result: sp.Basic = method(node)
+        except AnswerError as exc:
+            if exc.column is not None:
+                raise
+            # The innermost node that failed locates the error, for every rule at once.
+            raise type(exc)(exc.message, hint=exc.hint, **self._where(node)) from None
         if isinstance(result, sp.Rational) and _digits(result) > self.caps.max_result_digits:
             raise AnswerError(
                 f"`{_describe(node)}` is too large a number "
@@ -205,7 +232,7 @@ class _Builder:
                 f"the literal `{_describe(node)}` is not allowed: only numbers are"
             )
         # The literal as written, not Python's float: 1.00000000000000000001 is not 1.
-        text = (ast.get_source_segment(self.source, node) or ast.unparse(node)).replace("_", "")
+        text = (ast.get_source_segment(self.body, node) or ast.unparse(node)).replace("_", "")
         digits = sum(ch.isdigit() for ch in text)
         if digits > self.caps.max_digits:
             raise AnswerError(
@@ -232,8 +259,14 @@ class _Builder:
             raise AnswerError(f"`{node.id}` is indexed: write {node.id}[...]")
         if node.id in self.namespace.functions:
             raise AnswerError(f"`{node.id}` is a function: call it, e.g. {node.id}(...)")
-        raise AnswerError(f"unknown name `{node.id}`", hint=f"this question allows {self.allowed()}",
-                          **_where(node))
+        instead = _NAMES_INSTEAD.get(node.id, "")
+        raise AnswerError(f"unknown name `{node.id}`",
+                          hint=f"{instead + '; ' if instead else ''}this question allows {self.allowed()}",
+                          **self._where(node))
+
+    def _unknown(self, name: str) -> bool:
+        return (name not in self.bound and self.namespace.lookup(name) is None
+                and name not in self.namespace.functions)
 
     # arithmetic -----------------------------------------------------------
     def _BinOp(self, node: ast.BinOp) -> sp.Basic:
@@ -257,6 +290,13 @@ class _Builder:
         return operation(left, right)
 
     def _power(self, node: ast.BinOp) -> sp.Basic:
+        if isinstance(node.left, ast.Name) and node.left.id == "e" and self._unknown("e"):
+            # e^a: Euler's number is not a name, and a number to a symbol is refused anyway.
+            exponent = self.written(node.right).strip()
+            if exponent.startswith("(") and exponent.endswith(")"):
+                exponent = exponent[1:-1].strip()
+            raise AnswerError(f"`{self.written(node)}`: `e` is not a name of this question",
+                              hint=f"e to a power is written `exp({exponent})`", **self._where(node))
         base, exponent = self.operand(node.left), self.scalar(node.right)
         if exponent.is_number:
             if not exponent.is_Rational:
@@ -325,6 +365,15 @@ class _Builder:
         )
 
     # structure ------------------------------------------------------------
+    def _Tuple(self, node: ast.Tuple) -> sp.Basic:
+        written = self.written(node)
+        groups = [part.strip() for part in written.split(",")]
+        if thousands_separated(groups):
+            raise AnswerError(f"`{written}` is not a number: a comma does not group digits",
+                              hint=f"write {''.join(groups)}")
+        raise AnswerError(f"a tuple `{written}` is not part of the answer language",
+                          hint="a list is written in brackets, e.g. [1, 2, 3]")
+
     def _List(self, node: ast.List) -> sp.Basic:
         if not node.elts:
             raise AnswerError("empty list")
@@ -364,10 +413,19 @@ class _Builder:
 
     def _Call(self, node: ast.Call) -> sp.Basic:
         if not isinstance(node.func, ast.Name):
-            raise AnswerError(f"only the language's functions can be called, not `{_describe(node.func)}`")
+            # `(f-y)(1-f)`, `2(f+1)`, `x[1](2)`: a product written without `*`.
+            if isinstance(node.func, ast.Attribute | ast.Call):
+                raise AnswerError(f"only the language's functions can be called, not "
+                                  f"`{_describe(node.func)}`")
+            raise AnswerError(f"`{self.written(node)}`: only the language's functions can be called, "
+                              f"and `{self.written(node.func)}` is not one", hint=IMPLICIT_PRODUCT)
         name = node.func.id
+        if name not in self.namespace.functions and self.namespace.lookup(name) is not None:
+            raise AnswerError(f"`{self.written(node)}`: `{name}` is a name of this question, not a "
+                              "function", hint=IMPLICIT_PRODUCT)
         if name not in self.namespace.functions:
-            raise AnswerError(f"unknown function `{name}`; this question allows {self.allowed()}")
+            raise AnswerError(f"unknown function `{name}`; this question allows {self.allowed()}",
+                              hint=_NAMES_INSTEAD.get(name, ""))
         if node.keywords:
             raise AnswerError(f"keyword arguments are not allowed in `{_describe(node)}`")
         if any(isinstance(a, ast.Starred) for a in node.args):

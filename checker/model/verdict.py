@@ -4,7 +4,7 @@ they can cross process boundaries, be cached, and be rendered in any format."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, IntEnum
 from typing import Any
 
 
@@ -16,11 +16,26 @@ class Status(str, Enum):
 
     @property
     def exit_code(self) -> int:
-        return _EXIT_CODES[self]
+        return int(ExitCode[self.name])
 
 
-_EXIT_CODES = {Status.VERIFIED: 0, Status.REFUTED: 1, Status.ERROR: 2, Status.UNDECIDED: 3}
-# A run over several checks exits with the worst code in this order (CONTRACT.md).
+class ExitCode(IntEnum):
+    """What the process reports, one meaning per code (docs/contract.md).
+
+    The first four are the verdicts; USAGE and INTERNAL are about the command, not about
+    any answer, so a run that meets one of them exits with it outright.
+    """
+
+    VERIFIED = 0
+    REFUTED = 1
+    ERROR = 2  # an answer or file that could not be understood
+    UNDECIDED = 3
+    USAGE = 4  # unknown option or question ID, missing file, unwritable --out
+    INTERNAL = 5  # a bug in derivcheck (or an unsupported platform)
+
+
+# A run over several checks exits with the worst code in this order (docs/contract.md):
+# an answer nobody could read hides the most, a refutation is certain, undecided is not.
 _SEVERITY = {Status.ERROR: 3, Status.REFUTED: 2, Status.UNDECIDED: 1, Status.VERIFIED: 0}
 
 
@@ -30,6 +45,19 @@ def worst(statuses: list[Status]) -> Status:
 
 def exit_code(statuses: list[Status]) -> int:
     return worst(statuses).exit_code
+
+
+def grade_exit_code(statuses: list[Status], unreadable: bool, strict: bool = False) -> int:
+    """`grade` makes a report: its verdicts are data in the report, not a failure of the run.
+
+    It exits 0 when every file was graded and 2 when some file could not be read;
+    `strict` gives it the worst-of rule of `verify` and `check` (a file that could not be
+    read counts as an error there, as `PersonResult.statuses` says). A missing path is a
+    usage error, decided by the caller, which knows the paths.
+    """
+    if strict:
+        return exit_code(statuses)
+    return int(ExitCode.ERROR if unreadable else ExitCode.VERIFIED)
 
 
 @dataclass(frozen=True)
@@ -104,6 +132,17 @@ class Verdict:
     reason: str = ""
     steps: tuple[StepResult, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    # Where an `error` lies in the answer as written (1-based), the offending text and how
+    # to fix it: kept as data so each report can point at the place its own way.
+    column: int | None = None
+    excerpt: str = ""
+    hint: str = ""
+
+    @property
+    def problem(self) -> str:
+        """The reason without its hint (`reason` carries both, for reports that show one line)."""
+        suffix = f"; {self.hint}"
+        return self.reason[: -len(suffix)] if self.hint and self.reason.endswith(suffix) else self.reason
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -126,6 +165,12 @@ class Verdict:
                 for s in self.steps
             ],
             "notes": list(self.notes),
+            "error": None if self.status is not Status.ERROR else {
+                "message": self.problem,
+                "column": self.column,
+                "excerpt": self.excerpt or None,
+                "hint": self.hint or None,
+            },
         }
 
     @staticmethod
@@ -143,4 +188,12 @@ class Verdict:
             steps=tuple(StepResult(s["text"], Status(s["status"]), s["method"],
                                    counterexample(s["counterexample"])) for s in data["steps"]),
             notes=tuple(data["notes"]),
+            **_error_fields(data.get("error")),
         )
+
+
+def _error_fields(error: dict[str, Any] | None) -> dict[str, Any]:
+    if not error:
+        return {}
+    return {"column": error.get("column"), "excerpt": error.get("excerpt") or "",
+            "hint": error.get("hint") or ""}

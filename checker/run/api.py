@@ -32,7 +32,7 @@ def check_answer(
         question = get(qid)
     except AnswerError as exc:
         return Verdict(qid, "", Status.ERROR, "input", time.perf_counter() - start,
-                       answer=text, reason=str(exc))
+                       answer=text, reason=str(exc), hint=exc.hint)
     hit = cached(qid, text, latex, cache, options)
     if hit is not None:
         return hit
@@ -128,7 +128,8 @@ def _check(question: Question, text: str, latex: bool, options: Options, start: 
         parsed = parse_answer(question, text, latex)
     except AnswerError as exc:
         return Verdict(question.id, question.title, Status.ERROR, "parse",
-                       time.perf_counter() - start, answer=text, reason=str(exc))
+                       time.perf_counter() - start, answer=text, reason=str(exc),
+                       column=exc.column, excerpt=exc.excerpt or "", hint=exc.hint)
     try:
         claim = question.claim(parsed.value, options)
         outcome = decide(claim)

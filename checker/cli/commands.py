@@ -1,0 +1,316 @@
+"""The commands: each turns parsed options into library calls and a report, and returns
+its exit code. Every report goes through `emit`, so a reader that leaves early
+(`| head -1`) ends the run quietly with the code it would have had anyway."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+
+from checker.cli.options import UsageError, build_parser
+from checker.cli.statements import find as find_statement
+from checker.cli.terminal import Terminal, reader_left
+from checker.model.errors import AnswerError, UnknownQuestion, suggest_ids
+from checker.model.grades import PersonResult
+from checker.model.options import Options
+from checker.model.question import AnswerKind, Question
+from checker.model.verdict import ExitCode, Status, Verdict, exit_code, grade_exit_code
+from checker.run.api import check_answer, run_all
+from checker.run.bounded import Limits
+from checker.run.cache import ResultCache
+from checker.run.registry import all_questions, assignment, get, select
+
+KIND_HINTS = {
+    AnswerKind.EXPRESSION: "one expression in the names below",
+    AnswerKind.WORD: "one of the words below",
+    AnswerKind.INTEGER: "a whole number",
+    AnswerKind.LIST: "a list of numbers, e.g. [1, 2, 3]",
+    AnswerKind.PARTS: "named parts: `name = expression; name = expression; ...`",
+    AnswerKind.CHAIN: "a chain of steps: `step = step = ... = step`",
+}
+# An answer typed on standard input is text, not a file: bounded well above the answer
+# language's own length cap, so that cap (not this one) names the problem.
+MAX_STDIN_ANSWER = 64 * 1024
+
+
+def run(args: argparse.Namespace, terminal: Terminal) -> int:
+    if args.command == "list":
+        return emit(terminal, 0, lambda: _list(terminal.console()))
+    if args.command == "show":
+        question = question_for(args.id)
+        return emit(terminal, 0, lambda: _show(question, terminal.console()))
+    if args.command == "completion":
+        return _completion(args.shell, terminal)
+    options = Options(max_size=args.max_size)
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    cache = None if args.no_cache else ResultCache(Path(args.cache_dir) if args.cache_dir else None)
+    if args.command == "verify":
+        questions = selected(args.ids)
+        checks = [(q.id, q.reference, False) for q in questions]
+        verdicts = run_all(checks, limits, args.jobs, cache, options=options)
+        return emit(terminal, exit_code([v.status for v in verdicts]),
+                    lambda: _report(verdicts, args, terminal, detailed=False))
+    if args.command == "check":
+        question = question_for(args.id)
+        latex = args.latex is not None
+        text = args.latex if latex else args.answer
+        if text == "-":
+            text = read_answer(terminal)
+        verdict = check_answer(question.id, text, latex=latex, limits=limits, cache=cache,
+                               options=options)
+        return emit(terminal, verdict.status.exit_code,
+                    lambda: _report([verdict], args, terminal, detailed=True))
+    return _grade(args, terminal, limits, cache, options)
+
+
+def emit(terminal: Terminal, code: int, write: Callable[[], None]) -> int:
+    """Write a report; a closed pipe ends it quietly, with the run's own code."""
+    try:
+        write()
+        terminal.out.flush()
+    except BrokenPipeError:
+        reader_left()
+    return code
+
+
+def question_for(qid: str) -> Question:
+    try:
+        return get(qid)
+    except UnknownQuestion:
+        raise UsageError(f"unknown question ID `{qid}`{suggest_ids(qid, assignment().ids)}") from None
+
+
+def selected(prefixes: list[str]) -> list[Question]:
+    for prefix in prefixes:  # one at a time, to name the one that matches nothing
+        try:
+            select([prefix])
+        except UnknownQuestion:
+            raise UsageError(f"no question ID matches `{prefix}`"
+                             f"{suggest_ids(prefix, assignment().ids)}") from None
+    return select(prefixes)
+
+
+def read_answer(terminal: Terminal) -> str:
+    """`--answer -`: the answer is standard input, without its final line break."""
+    if sys.stdin.isatty():
+        terminal.warn("reading the answer from standard input (end it with Ctrl-D)")
+    raw = sys.stdin.buffer.read(MAX_STDIN_ANSWER + 1)
+    if len(raw) > MAX_STDIN_ANSWER:
+        raise AnswerError(f"the answer on standard input is longer than {MAX_STDIN_ANSWER // 1024} KiB")
+    try:
+        return raw.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise AnswerError(f"the answer on standard input is not UTF-8 (byte {exc.start})") from None
+
+
+def _report(verdicts: list[Verdict], args: argparse.Namespace, terminal: Terminal,
+            detailed: bool) -> None:
+    if args.format == "json":
+        from checker.render.json_report import render_json
+
+        terminal.say(render_json(verdicts))
+    elif args.format == "junit":
+        from checker.render.junit_report import render_junit
+
+        terminal.say(render_junit(verdicts))
+    else:
+        from checker.render.text_report import render_check, render_lines, render_verify
+
+        console = terminal.console()
+        if args.quiet:
+            render_lines(verdicts, console)
+        elif detailed:
+            render_check(verdicts, console)
+        else:
+            render_verify(verdicts, console, every=args.verbose)
+
+
+def _grade(args: argparse.Namespace, terminal: Terminal, limits: Limits, cache: ResultCache | None,
+           options: Options) -> int:
+    from rich.progress import Progress
+
+    paths: list[str] = args.files
+    if paths.count("-") > 1:
+        raise UsageError("standard input (`-`) can be read only once")
+    if args.out:
+        check_writable(args.out)  # before the work, not after it
+    only = tuple(q.id for q in selected(args.only)) if args.only else None
+    # A path that does not exist is a usage error (exit 4), but the report still covers
+    # every other file (and names this one), so the run's work is never lost.
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    started = time.perf_counter()
+    with Progress(console=terminal.console(stderr=True), transient=True,
+                  disable=args.quiet or not terminal.err.isatty()) as progress:
+        task = progress.add_task("checking answers", total=None)
+        results = grade_files(paths, only, limits, args.jobs, lambda: progress.advance(task), cache,
+                              options)
+    unreadable = any(r.file_error for path, r in zip(paths, results, strict=True) if path not in missing)
+    code = grade_exit_code([s for r in results for s in r.statuses], unreadable, args.strict)
+    if missing:
+        code = ExitCode.USAGE
+    report = render_graded(results, args, only or assignment().ids, time.perf_counter() - started,
+                           code)
+    if args.out:
+        write_atomically(args.out, report)
+        terminal.warn(f"report written to {args.out}")
+    else:
+        emit(terminal, code, lambda: terminal.say(report))
+    if missing:
+        terminal.warn(f"error: no such file: {', '.join(missing)} (graded the others; see the report)")
+    return int(code)
+
+
+def grade_files(paths: list[str], only: tuple[str, ...] | None, limits: Limits, jobs: int,
+                advance: Callable[[], None], cache: ResultCache | None,
+                options: Options) -> list[PersonResult]:
+    """checker.run.grading.grade, or the same for the questions in `only`.
+
+    grade() has no question filter, so `--only` loads the sheets with one and shares the
+    checks the same way (identical answers once); the library's grade() stays the path
+    when every question is graded."""
+    from checker.language.answerfile import AnswerFileError, AnswerSheet, load
+    from checker.model.printable import printable
+    from checker.run.grading import grade
+
+    if only is None:
+        return grade(paths, limits, jobs, advance, cache, options)
+    sheets: list[AnswerSheet | PersonResult] = []
+    for path in paths:
+        try:
+            sheets.append(load(path, assignment(), only=only))
+        except AnswerFileError as exc:
+            shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+            sheets.append(PersonResult(os.path.basename(shown), shown, file_error=str(exc)))
+    keys = list(dict.fromkeys((e.qid, e.text, e.latex) for s in sheets if not isinstance(s, PersonResult)
+                              for e in s.entries if not e.problem))
+    verdicts = dict(zip(keys, run_all(keys, limits, jobs, cache, advance, options), strict=True))
+    results: list[PersonResult] = []
+    for sheet in sheets:
+        if isinstance(sheet, PersonResult):
+            results.append(sheet)
+            continue
+        results.append(PersonResult(sheet.person, sheet.path, tuple(
+            Verdict(e.qid, "", Status.ERROR, "answer file", 0.0, answer=e.text, reason=e.problem)
+            if e.problem else verdicts[(e.qid, e.text, e.latex)] for e in sheet.entries)))
+    return results
+
+
+def render_graded(results: list[PersonResult], args: argparse.Namespace, ids: tuple[str, ...],
+                  seconds: float, code: int) -> str:
+    if args.format == "json":
+        from checker.render.json_report import render_graded_json
+
+        return render_graded_json(results, len(ids), code) + "\n"
+    if args.format == "junit":
+        from checker.render.junit_report import render_graded_junit
+
+        return render_graded_junit(results) + "\n"
+    if args.format == "csv":
+        from checker.render.class_report import render_csv
+
+        return render_csv(results)
+    if args.quiet:
+        from checker.render.text_report import make_console, render_people
+
+        buffer = io.StringIO()
+        render_people(results, len(ids), make_console(buffer))
+        return buffer.getvalue()
+    from checker.render.class_report import render_class
+
+    report = render_class(results, ids, seconds)
+    if args.verbose:
+        from checker.render.text_report import make_console, render_people
+
+        buffer = io.StringIO()
+        render_people(results, len(ids), make_console(buffer), every_answer=True)
+        report += buffer.getvalue()
+    return report
+
+
+def check_writable(path: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise UsageError(f"--out {path} is a directory")
+    if not os.path.isdir(directory):
+        raise UsageError(f"--out {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise UsageError(f"--out {path}: directory {directory} is not writable")
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".derivcheck-", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _list(console: Console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="questions", title_justify="left")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("title")
+    table.add_column("answer")
+    for q in all_questions():
+        table.add_row(Text(q.id), Text(q.title), Text(q.kind.value))
+    console.print(table)
+
+
+def _show(question: Question, console: Console) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    statement = find_statement(question.id)
+    if statement is not None:
+        # Markdown's bold marks mean nothing on a terminal.
+        paragraphs = [statement.preamble, statement.context,
+                      f"{statement.label} {statement.part}" if statement.part else ""]
+        body = "\n\n".join(p for p in paragraphs if p).replace("**", "")
+        console.print(Panel(Text(body), title=f"{question.id} — {statement.heading}, as the "
+                            "assignment states it", title_align="left"))
+    console.print(Text.assemble(("asks for:         ", "report.label"), question.statement))
+    console.print(Text.assemble(("answer form:      ", "report.label"), KIND_HINTS[question.kind]))
+    console.print(Text.assemble(("reference answer: ", "report.label"), question.reference))
+    if question.parts:
+        console.print(Text.assemble(("parts:            ", "report.label"), ", ".join(question.parts)))
+    names = Table(title="namespace", title_justify="left")
+    names.add_column("name", no_wrap=True)
+    names.add_column("domain / kind")
+    names.add_column("meaning")
+    for row in question.namespace.describe():
+        names.add_row(*(Text(cell) for cell in row))
+    console.print(names)
+    if question.kind not in (AnswerKind.WORD, AnswerKind.INTEGER, AnswerKind.LIST):
+        console.print(Text.assemble(("functions:        ", "report.label"),
+                                    ", ".join(sorted(question.namespace.functions))))
+    console.print(Text.assemble(("truth:            ", "report.label"), question.truth))
+    for note in question.notes:
+        console.print(Text.assemble(("note:             ", "report.label"), note))
+
+
+def _completion(shell: str, terminal: Terminal) -> int:
+    import shtab
+
+    parser, _ = build_parser(assignment().ids)
+    script = shtab.complete(parser, shell=shell)
+    return emit(terminal, 0, lambda: terminal.say(script))
