@@ -1,4 +1,4 @@
-"""The registry holds exactly the question IDs fixed by CONTRACT.md, in order,
+"""The registry holds exactly the question IDs the contract fixes (docs/contract.md), in order,
 and every question is complete enough to show and to verify."""
 
 from __future__ import annotations

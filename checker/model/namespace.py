@@ -139,7 +139,7 @@ class MatrixName:
         return sp.MatrixSymbol(self.name, self.rows, self.cols)
 
 
-# The functions of the answer language (CONTRACT.md).
+# The functions of the answer language (docs/contract.md).
 ALL_FUNCTIONS = frozenset(
     {
         "exp", "log", "sqrt", "sigmoid", "tanh", "erf", "abs",

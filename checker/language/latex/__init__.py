@@ -1,5 +1,5 @@
 r"""LaTeX answers: a small tokenizer and recursive-descent translator to the plain-text
-answer language (CONTRACT.md, "LaTeX answers"; docs/latex.md has the measurements).
+answer language (docs/contract.md, "LaTeX answers"; docs/latex.md has the measurements).
 
 Layers, each importing only the ones before it: `vocabulary` (what is known by name),
 `tokens` (tokenizer and bracket matching), then the parser as a chain of classes:
