@@ -22,7 +22,7 @@ from checker.model.errors import AnswerError, UnknownQuestion, suggest_ids
 from checker.model.grades import PersonResult
 from checker.model.options import Options
 from checker.model.question import AnswerKind, Question
-from checker.model.verdict import ExitCode, Status, Verdict, exit_code, grade_exit_code
+from checker.model.verdict import ExitCode, Verdict, exit_code, grade_exit_code
 from checker.run.api import check_answer, run_all
 from checker.run.bounded import Limits
 from checker.run.cache import ResultCache
@@ -137,6 +137,8 @@ def _grade(args: argparse.Namespace, terminal: Terminal, limits: Limits, cache: 
            options: Options) -> int:
     from rich.progress import Progress
 
+    from checker.run.grading import grade  # loads only for grading
+
     paths: list[str] = args.files
     if paths.count("-") > 1:
         raise UsageError("standard input (`-`) can be read only once")
@@ -150,8 +152,8 @@ def _grade(args: argparse.Namespace, terminal: Terminal, limits: Limits, cache: 
     with Progress(console=terminal.console(stderr=True), transient=True,
                   disable=args.quiet or not terminal.err.isatty()) as progress:
         task = progress.add_task("checking answers", total=None)
-        results = grade_files(paths, only, limits, args.jobs, lambda: progress.advance(task), cache,
-                              options)
+        results = grade(paths, limits, args.jobs, lambda: progress.advance(task), cache,
+                        options, only)
     unreadable = any(r.file_error for path, r in zip(paths, results, strict=True) if path not in missing)
     code = grade_exit_code([s for r in results for s in r.statuses], unreadable, args.strict)
     if missing:
@@ -166,41 +168,6 @@ def _grade(args: argparse.Namespace, terminal: Terminal, limits: Limits, cache: 
     if missing:
         terminal.warn(f"error: no such file: {', '.join(missing)} (graded the others; see the report)")
     return int(code)
-
-
-def grade_files(paths: list[str], only: tuple[str, ...] | None, limits: Limits, jobs: int,
-                advance: Callable[[], None], cache: ResultCache | None,
-                options: Options) -> list[PersonResult]:
-    """checker.run.grading.grade, or the same for the questions in `only`.
-
-    grade() has no question filter, so `--only` loads the sheets with one and shares the
-    checks the same way (identical answers once); the library's grade() stays the path
-    when every question is graded."""
-    from checker.language.answerfile import AnswerFileError, AnswerSheet, load
-    from checker.model.printable import printable
-    from checker.run.grading import grade
-
-    if only is None:
-        return grade(paths, limits, jobs, advance, cache, options)
-    sheets: list[AnswerSheet | PersonResult] = []
-    for path in paths:
-        try:
-            sheets.append(load(path, assignment(), only=only))
-        except AnswerFileError as exc:
-            shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
-            sheets.append(PersonResult(os.path.basename(shown), shown, file_error=str(exc)))
-    keys = list(dict.fromkeys((e.qid, e.text, e.latex) for s in sheets if not isinstance(s, PersonResult)
-                              for e in s.entries if not e.problem))
-    verdicts = dict(zip(keys, run_all(keys, limits, jobs, cache, advance, options), strict=True))
-    results: list[PersonResult] = []
-    for sheet in sheets:
-        if isinstance(sheet, PersonResult):
-            results.append(sheet)
-            continue
-        results.append(PersonResult(sheet.person, sheet.path, tuple(
-            Verdict(e.qid, "", Status.ERROR, "answer file", 0.0, answer=e.text, reason=e.problem)
-            if e.problem else verdicts[(e.qid, e.text, e.latex)] for e in sheet.entries)))
-    return results
 
 
 def render_graded(results: list[PersonResult], args: argparse.Namespace, ids: tuple[str, ...],

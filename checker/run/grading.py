@@ -9,7 +9,7 @@ other results: every failure is a result of its own.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 
 from checker.language.answerfile import AnswerFileError, AnswerSheet, load
@@ -28,12 +28,13 @@ Key = tuple[str, str, bool]
 def grade(
     paths: list[str], limits: Limits, jobs: int = 1,
     advance: Callable[[], None] | None = None, cache: ResultCache | None = None,
-    options: Options = DEFAULT_OPTIONS,
+    options: Options = DEFAULT_OPTIONS, only: Collection[str] | None = None,
 ) -> list[PersonResult]:
+    """Grade every file; with `only`, just those question IDs of each file."""
     sheets: list[AnswerSheet | PersonResult] = []
     for path in paths:
         try:
-            sheets.append(load(path, assignment()))
+            sheets.append(load(path, assignment(), only=only))
         except AnswerFileError as exc:
             shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
             sheets.append(PersonResult(os.path.basename(shown), shown, file_error=str(exc)))
