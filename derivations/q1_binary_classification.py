@@ -56,6 +56,30 @@ def in_f(answer: sp.Expr) -> sp.Expr:
     return answer.xreplace({a: logit(f)})
 
 
+def labels_resolved(answer: sp.Expr) -> sp.Expr:
+    """abs(t) as t or -t where the sign of t is known on f in (0, 1) for each label in turn
+    (`abs(1 - y - f)` is 1 - f at y = 0 and f at y = 1), a case split on y when the two
+    differ: equal to the answer on the whole domain, and in the forms the canonical
+    rewriting proves. An abs whose sign is not known for some label stays."""
+    odds = open_unit_substitution(DOMAINS)
+
+    def resolved(t: sp.Expr) -> sp.Expr:
+        signs = []
+        for label in LABEL.values():
+            value = sp.together(t.xreplace({y: label}).xreplace(odds))
+            if value.is_nonnegative:
+                signs.append(1)
+            elif value.is_nonpositive:
+                signs.append(-1)
+            else:
+                return sp.Abs(t)
+        if signs[0] == signs[1]:
+            return signs[0] * t
+        return sp.Piecewise((signs[0] * t, sp.Eq(y, 0)), (signs[1] * t, True))
+
+    return answer.replace(lambda e: isinstance(e, sp.Abs), lambda e: resolved(e.args[0]))
+
+
 # 1.1 ----------------------------------------------------------------------------
 def output_activation_claim(g: sp.Expr, options: Options) -> Decided:
     """g must map every real into (0, 1), increase, and tend to 0 and 1."""
@@ -228,7 +252,7 @@ QUESTIONS.append(Question(
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(F, Y)),
     reference="-y*log(f) - (1-y)*log(1-f)",
     truth="cross-entropy -sum_c p_c log q_c of the target (y, 1-y) against the output (f, 1-f)",
-    claim=lambda answer, options: Equal(answer, ce_loss(), DOMAINS),
+    claim=lambda answer, options: Equal(labels_resolved(answer), ce_loss(), DOMAINS),
 ))
 QUESTIONS.append(Question(
     id="1.4", title="dL_CE/da through the sigmoid",
@@ -236,7 +260,8 @@ QUESTIONS.append(Question(
     kind=AnswerKind.EXPRESSION, namespace=IN_F_Y,
     reference="f - y",
     truth="SymPy differentiates L_CE(sigmoid(a), y) in a; compared in (f, y) via a = logit(f)",
-    claim=lambda answer, options: Equal(in_f(answer), gradient_through_sigmoid(ce_loss()), DOMAINS),
+    claim=lambda answer, options: Equal(labels_resolved(in_f(answer)), gradient_through_sigmoid(ce_loss()),
+                                         DOMAINS),
 ))
 QUESTIONS.append(Question(
     id="1.5", title="mean-squared error L_MSE(f, y), up to a positive factor",
@@ -244,7 +269,7 @@ QUESTIONS.append(Question(
     kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(F, Y)),
     reference="(f-y)**2/2",
     truth="the mean of squared errors over the one output, equal up to a constant factor c > 0",
-    claim=lambda answer, options: Proportional(answer, mse_loss(), DOMAINS),
+    claim=lambda answer, options: Proportional(labels_resolved(answer), mse_loss(), DOMAINS),
 ))
 QUESTIONS.append(Question(
     id="1.6", title="dL_MSE/da through the sigmoid, up to a positive factor",
@@ -252,7 +277,8 @@ QUESTIONS.append(Question(
     kind=AnswerKind.EXPRESSION, namespace=IN_F_Y,
     reference="(f-y)*f*(1-f)",
     truth="SymPy differentiates L_MSE(sigmoid(a), y) in a; equal up to a constant factor c > 0",
-    claim=lambda answer, options: Proportional(in_f(answer), gradient_through_sigmoid(mse_loss()), DOMAINS),
+    claim=lambda answer, options: Proportional(labels_resolved(in_f(answer)),
+                                                gradient_through_sigmoid(mse_loss()), DOMAINS),
 ))
 QUESTIONS.append(Question(
     id="1.7", title="the more appropriate loss for binary classification",

@@ -188,6 +188,11 @@ CONVENTIONS = [
     Row("list", "q4", r"[1, 2, 5, 8, 6, 8]", "[1, 2, 5, 8, 6, 8]",
         lambda: sp.Tuple(1, 2, 5, 8, 6, 8)),
     Row("list-left-right", "q4", r"\left[5, 8\right]", "[5, 8]", lambda: sp.Tuple(5, 8)),
+    # One item in brackets: a list where only numbers can be meant, as in plain text ...
+    Row("list-one-item", "q4", r"\left[5\right]", "[5]", lambda: sp.Tuple(5)),
+    Row("list-one-item-bare", "q4", r"[ 5 ]", "[5]", lambda: sp.Tuple(5)),
+    # ... and grouping in an expression.
+    Row("brackets-grouping", "q1", r"\left[f - y\right]", "(f - y)", lambda: f - y),
 ]
 
 
@@ -490,6 +495,8 @@ END_TO_END = [
     ("2.4", r"\mathrm{Diag}(p) - pp^\top", "verified"),
     ("4.1", r"64 \times 32 \times 32", "verified"),
     ("4.3.full", r"[1, 2, 5, 8, 6, 8]", "verified"),
+    ("4.3.valid", r"\left[5\right]", "refuted"),  # a one-item list, read as a list
+    ("1.3", r"-\log\left|1 - y - f\right|", "verified"),  # for each label y in {0, 1}
     ("5.1", r"|a^2| = d - k_1 - k_2 + 2", "verified"),
     ("5.2", CASES_52, "verified"),
     ("5.2", r"w^2_{n-i+1}", "verified"),
@@ -512,6 +519,13 @@ def test_end_to_end_error_names_the_command() -> None:
     verdict = check_answer("1.3", r"-y\log(f) + \input{x}", latex=True)
     assert verdict.status.value == "error"
     assert r"`\input`" in verdict.reason
+
+
+def test_one_item_list_reads_the_same_in_latex_and_plain_text() -> None:
+    plain = check_answer("4.3.valid", "[5]")
+    tex = check_answer("4.3.valid", r"\left[5\right]", latex=True)
+    assert plain.status.value == tex.status.value == "refuted"  # a list, one entry short
+    assert plain.parsed == tex.parsed == "[5]"
 
 
 def test_end_to_end_shows_the_interpretation() -> None:

@@ -53,6 +53,8 @@ def test_correct_rewrite_is_verified(qid: str, answer: str) -> None:
 
 
 WRONG = [
+    ("1.3", "-log(abs(y - f))"),  # |f - 1| at y = 0, |f| at y = 1: the labels swapped
+    ("1.4", "abs(f - y)"),  # the sign lost at y = 1
     ("1.3", "y*log(f) - (1-y)*log(1-f)"),  # sign flip
     ("1.3", "-y*log(f) - y*log(1-f)"),  # wrong weight
     ("1.3", "-y*log(f)"),  # dropped term
@@ -165,6 +167,8 @@ def test_activation_whose_continuity_is_not_shown_is_undecided() -> None:
     ("1.3", "-log(f) if y == 1 else -log(1 - f)"),  # y is a class label: 0 or 1
     ("1.3", "-log(y*f + (1 - y)*(1 - f))"),
     ("1.4", "f - Min(y, 1)"),
+    ("1.3", "-log(abs(1 - y - f))"),  # |1 - f| at y = 0, |-f| at y = 1
+    ("1.4", "abs(f - y)*(1 - 2*y)"),
 ])
 def test_label_forms_are_verified_for_each_label(qid: str, answer: str) -> None:
     verdict = check_answer(qid, answer)

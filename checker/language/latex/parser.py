@@ -89,7 +89,9 @@ class Parser(CommandParser):
         if inner.start < inner.stop and self.tokens[inner.stop - 1].text == r"\right":
             inner = Span(inner.start, inner.stop - 1)
         parts = self.split_commas(inner)
-        if len(parts) < 2:
+        # One item in brackets is a grouping `\left[f - y\right]` where the answer is an
+        # expression, but a list `[5]` where it can only be numbers, as in plain text.
+        if not parts or (len(parts) < 2 and self.namespace.items()):
             return None
         items = [self.parse_span(p, self.expression, "list item") for p in parts]
         self.pos = self.stop
