@@ -635,3 +635,53 @@ def test_fuzz_rewrites(bounded):
               equal_by_construction=not breaking)
     print(bounded, stats)
     assert stats["proved"] >= 40 and stats["refuted"] >= 5
+
+
+# Found by an adversarial review: inputs the normal form and the exact re-check read
+# differently must be refused, never proved or "refuted" by the mismatch.
+_NONCOMMUTING = sp.IndexedBase("M", commutative=False)
+
+
+def test_non_commuting_entries_are_outside_the_fragment() -> None:
+    n, j, k = sp.symbols("n j k", integer=True)
+    lhs = sp.Sum(sp.Sum(_NONCOMMUTING[j] * _NONCOMMUTING[k], (j, 1, k - 1)), (k, 1, n))
+    rhs = sp.Sum(sp.Sum(_NONCOMMUTING[k] * _NONCOMMUTING[j], (j, 1, k - 1)), (k, 1, n))
+    assert isinstance(decide_all_sizes(lhs, rhs, integers=[n], constraints=[n >= 15], vectors={}),
+                      OutsideFragment)
+    assert isinstance(decide_all_sizes(_NONCOMMUTING[1] * _NONCOMMUTING[2],
+                                       _NONCOMMUTING[2] * _NONCOMMUTING[1],
+                                       integers=[n], constraints=[], vectors={}), OutsideFragment)
+
+
+def test_two_vectors_of_one_name_with_other_assumptions_are_refused() -> None:
+    n, j = sp.symbols("n j", integer=True)
+    real, plain = sp.IndexedBase("x", real=True), sp.IndexedBase("x")
+    for constraints in ([], [n >= 20], [n >= 0]):
+        result = decide_all_sizes(sp.Sum(real[j], (j, 1, n)), sp.Sum(plain[j], (j, 1, n)),
+                                  integers=[n], constraints=constraints, vectors={})
+        assert isinstance(result, OutsideFragment) and "different assumptions" in result.reason
+
+
+def test_a_boolean_side_is_outside_the_fragment() -> None:
+    n = sp.Symbol("n", integer=True)
+    assert isinstance(decide_all_sizes(sp.true, sp.Integer(1), integers=[n], constraints=[],
+                                       vectors={}), OutsideFragment)
+
+
+def test_the_spot_check_of_a_proof_looks_where_sums_are_not_empty(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import checker.prove.sizes.decide as decide_module
+
+    n, j = sp.symbols("n j", integer=True)
+    x = sp.IndexedBase("x", real=True)
+    seen: list[int] = []
+    original = decide_module.exact_difference
+
+    def spy(lhs, rhs, values, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(values[n])
+        return original(lhs, rhs, values, *args, **kwargs)
+
+    monkeypatch.setattr(decide_module, "exact_difference", spy)
+    total = sp.Sum(x[j], (j, 1, n))
+    assert isinstance(decide_all_sizes(total, total, integers=[n], constraints=[], vectors={}), Proved)
+    assert seen and all(v >= 3 for v in seen)

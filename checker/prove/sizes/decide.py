@@ -31,6 +31,7 @@ SPOT_POINTS = 3  # sizes at which a proof is spot-checked by exact evaluation ..
 SPOT_SECONDS = 1.0  # ... each for at most this long ...
 SPOT_BUDGET = 20_000  # ... and this many Sum iterations (beyond: the proof stands on z3 alone)
 SPOT_RANGE = 12  # spot-checked sizes lie in -SPOT_RANGE..SPOT_RANGE
+SPOT_LOW = 3  # ... and in SPOT_LOW..SPOT_RANGE where the constraints allow it
 SHRINK_MS = 500  # the most z3 time for one attempt at a smaller counterexample (or spot size)
 SHRINK_FIRST = 16  # the first bound on |size| tried when shrinking; then 8 times larger
 
@@ -91,6 +92,17 @@ class _Decision:
         self.constraints = tuple(constraints)
         self.vectors = {name: tuple(_expression(n) for n in lengths) for name, lengths in vectors.items()}
         names = {p.name: p for p in self.params}
+        bases: dict[str, sp.IndexedBase] = {}
+        for e in (self.lhs, self.rhs):
+            for entry in e.atoms(sp.Indexed):
+                # The normal form knows a vector by its name and multiplies entries as
+                # commuting numbers; the exact re-check uses the SymPy objects. Both views
+                # agree only for one commutative base per name.
+                if not entry.base.is_commutative or not entry.base.label.is_commutative:
+                    raise Outside(f"`{entry.base}` is not commutative")
+                known = bases.setdefault(str(entry.base.label), entry.base)
+                if known != entry.base:
+                    raise Outside(f"two vectors are named `{known}` with different assumptions")
         for e in (self.lhs, self.rhs, *self.constraints):
             for s in getattr(e, "free_symbols", ()):
                 if s.name in names and s != names[s.name]:
@@ -204,9 +216,20 @@ class _Decision:
         checked = 0
         s = z3.Solver(ctx=z.ctx)
         s.add(dom, *[z3.And(v >= -SPOT_RANGE, v <= SPOT_RANGE) for v in z.params.values()])
+        # Sizes where sums are empty prove little: look among 3..SPOT_RANGE first.
+        s.push()
+        s.add(*[v >= SPOT_LOW for v in z.params.values()])
+        widened = False
+        seen: list[z3.BoolRef] = []  # sizes already checked, excluded at either level
         while checked < SPOT_POINTS and self.budget.left_ms() > 0:
             s.set("timeout", min(SHRINK_MS, self.budget.left_ms()))
-            if s.check() != z3.sat:
+            result = s.check()
+            if result == z3.unsat and not widened:
+                s.pop()  # no such sizes: any small admissible ones
+                s.add(*seen)
+                widened = True
+                continue
+            if result != z3.sat:
                 break
             values = _sizes(z, s.model())
             try:
@@ -224,14 +247,16 @@ class _Decision:
             checked += 1
             if not values:
                 break  # no declared integers: there is only one size
-            s.add(z3.Or([v != value for v, value in zip(z.params.values(), values.values(), strict=True)]))
+            seen.append(z3.Or([v != value for v, value in
+                               zip(z.params.values(), values.values(), strict=True)]))
+            s.add(seen[-1])
         return checked
 
 
 def _expression(e: object) -> sp.Basic:
     if isinstance(e, int) and not isinstance(e, bool):
         return sp.Integer(e)
-    if not isinstance(e, sp.Basic):
+    if not isinstance(e, sp.Expr):  # a Boolean or a non-SymPy value is no side of an identity
         raise Outside(f"not a SymPy expression: {e!r}")
     return e
 
