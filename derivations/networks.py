@@ -54,10 +54,16 @@ def inputs(name: str = "x") -> sp.IndexedBase:
 
 # Explicit sizes -------------------------------------------------------------------
 def preactivation(
-    theta: Parameters, x: sp.IndexedBase | Mapping[int, sp.Expr], j: int, inputs_d: int
+    theta: Parameters, x: sp.IndexedBase | Mapping[int, sp.Expr], j: int, inputs_d: int,
+    nonzero: Sequence[int] | None = None,
 ) -> sp.Expr:
-    """Σ_{i=1}^{D} ω¹_ji x_i + ω¹_j0, written out (x: the symbol, or values x[1..D])."""
-    terms = [theta.first(sp.Integer(j), sp.Integer(i)) * x[i] for i in range(1, inputs_d + 1)]
+    """Σ_{i=1}^{D} ω¹_ji x_i + ω¹_j0, written out (x: the symbol, or values x[1..D]).
+
+    `nonzero`: the inputs i whose x_i may be nonzero, when every other x_i is 0 (so a
+    network with D = 10**6 inputs is evaluated at such a point with a few terms).
+    """
+    used = range(1, inputs_d + 1) if nonzero is None else nonzero
+    terms = [theta.first(sp.Integer(j), sp.Integer(i)) * x[i] for i in used]
     return sp.Add(theta.first(sp.Integer(j), sp.Integer(0)), *terms)
 
 

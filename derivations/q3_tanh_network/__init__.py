@@ -10,7 +10,9 @@ output k and every size, not the parts one by one: tanh is odd, so negating W1 a
 together is another right answer. Both networks are built by `derivations.networks`
 from the definition; σ is the logistic 1 / (1 + e^(-a)).
 
-How the verdict is reached (the method string says which of these happened):
+How the verdict is reached (the method string says which of these happened).
+`verified` needs a proof for every D, M, K ≥ 1 (no upper bound), confirmed by the
+concrete sizes; agreement on any finite set of sizes without such a proof is `undecided`.
 
 1. Symbolic, for all D, M, K ≥ 1. Both networks are built with nested `Sum`s over
    indexed weights; their difference is proved 0 by renaming the bound indices,
@@ -27,7 +29,12 @@ How the verdict is reached (the method string says which of these happened):
    A sum of the answer that is empty for every value of its symbols is 0 at once, and
    the proof is claimed only when every remaining sum has b ≥ a − 1 for every value of
    its symbols, where the two conventions agree (`karr_free`).
-2. Concrete sizes, the second witness: for every D, M, K ≤ 4 (64 sizes, smallest
+2. Presburger, for all D, M, K ≥ 1, where the symbolic proof does not apply (an answer
+   with conditions on the sizes, `Min(M, M + 1)`, `... if i <= D else ...`): each part
+   of Θ′ is decided equal, for every size and every index in range, to the seed's
+   line-3 parameters (or their negation: tanh is odd), whose network has the symbolic
+   proof of 1 (`allsizes`, with `checker.prove.sizes`).
+3. Concrete sizes, the second witness: for every D, M, K ≤ 4 (64 sizes, smallest
    first) the networks are written out explicitly (`networks.write_out`, with the
    usual convention) and every output k is proved equal. The cheap proof: each
    answer pre-activation is a rational multiple c_j of some true pre-activation a_l
@@ -36,33 +43,33 @@ How the verdict is reached (the method string says which of these happened):
    holds in particular at u_l = a_l(x, Θ)) and makes each proof small. Where it does
    not apply, a counterexample is searched for first (below) and only then the
    written-out networks are compared as a whole, which can be slow.
-3. Counterexamples. Where a size is not proved, both networks are evaluated at
+4. Counterexamples. Where a size is not proved, both networks are evaluated at
    exact points: x integer, W2 rational, W1 integer multiples of log 3, so every
    σ(a) and tanh(a/2) is rational and the two outputs are compared exactly. (Other
    Θ′ fall back to rational points, mpmath at 60 digits re-checked at 120; at the
    first two points of a size, outputs that agree to 60 digits are compared again at
    400 digits, re-checked at 800, so a difference like 1e-40 is still found.) The
    first failing size is the smallest one, so the counterexample is small. Without
-   a symbolic proof, sizes past the grid are searched too: a few fixed ones
-   (`PROBE_SIZES`), and for every integer literal c of the answer with
-   3 ≤ c ≤ LITERAL_LIMIT one of D, M, K at c, c + 1 and c + 2 with the other two at 1
-   or 2; so an answer right only for small sizes (a sum up to Min(M, 7), a part that
-   changes past k = 5 or D = 6) is still refuted.
+   a proof for every size, sizes past the grid are searched too (`beyond`): fixed
+   probes, both sides of every size condition of the answer (z3 finds the smallest
+   sizes, `checker.prove.boundaries`: `Min(M, 5*5)` gives M = 26, `if M < 3*70`
+   M = 210) and the sizes where a part differs from the seed's parameters (2). Large
+   D or K cost little (only the inputs and outputs a condition names, and the first
+   and last, are nonzero or compared); M is never reduced, so past 512 hidden units a
+   size is not evaluated and the answer stays `undecided`, with the sizes named.
 
-`verified` needs the symbolic proof, or (said so in the method, with the range and
-the probes) a proof for every size in 1..4 and no counterexample at the probes when
-no proof for all sizes was found. `refuted` needs a point where the two outputs differ.
+`refuted` needs a point where the two outputs differ, re-checked exactly.
 
 The modules, each using those before it: `parameters` (the namespace, Θ′ as network
-parameters), `concrete` (step 2 and the counterexamples of step 3), `symbolic` (step 1
-and the seed's chain), `claim` (the search over sizes and the verdict); the question
+parameters), `concrete` (3 and the evaluation of 4), `symbolic` (1 and the seed's chain),
+`allsizes` (2), `beyond` (the sizes past the grid), `claim` (the verdict); the question
 is here.
 """
 
 from __future__ import annotations
 
 from checker.model.question import AnswerKind, Question
-from derivations.q3_tanh_network.claim import LITERAL_LIMIT, network_claim
+from derivations.q3_tanh_network.claim import network_claim
 from derivations.q3_tanh_network.concrete import SIZE_LIMIT
 from derivations.q3_tanh_network.parameters import NAMESPACE, PARTS
 from derivations.q3_tanh_network.symbolic import lemma_steps, seed_steps
@@ -70,12 +77,14 @@ from derivations.q3_tanh_network.symbolic import lemma_steps, seed_steps
 NOTES = (
     "Sum(t, (j, a, b)) is 0 when b < a, as in question 5 (SymPy's own Sum follows Karr's "
     "convention there, which question 3 does not): the written-out networks use this "
-    "convention, and the proof for all sizes is claimed only when every sum has b >= a - 1 "
-    "for every value of its symbols, where the two conventions agree.",
-    f"Without a proof for all sizes, an answer proved for every D, M, K <= {SIZE_LIMIT} is "
-    "also searched for a counterexample at larger sizes: fixed probes, and for each integer "
-    f"literal c of the answer (3 <= c <= {LITERAL_LIMIT}) one of D, M, K at c, c + 1, c + 2 "
-    "with the other two 1 or 2; the method names them.",
+    "convention, the symbolic proof for all sizes is claimed only when every sum has "
+    "b >= a - 1 for every value of its symbols, where the two conventions agree, and the "
+    "Presburger proof reads an empty sum as 0.",
+    f"verified means proved for every D, M, K >= 1. An answer that holds for every D, M, K <= "
+    f"{SIZE_LIMIT} without such a proof is undecided; it is also searched for a counterexample "
+    "at larger sizes: fixed probes and both sides of every condition on the sizes in its "
+    "parts, found by z3 (whatever the threshold and however it is written); the method "
+    "names them, and the sizes too large to evaluate.",
 )
 
 QUESTIONS: list[Question] = []  # this package's questions, in the order asked
@@ -89,9 +98,10 @@ QUESTIONS.append(Question(
     kind=AnswerKind.PARTS, namespace=NAMESPACE,
     reference="W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + Sum(W2[k,j], (j, 1, M))/2",
     truth="both networks built from the definition (σ logistic, tanh) and compared as a "
-          "whole: symbolically for all D, M, K with nested sums over indexed weights, and "
-          f"written out for every D, M, K <= {SIZE_LIMIT}; the seed's chain is checked "
-          "link by link",
+          "whole for every D, M, K >= 1: symbolically with nested sums over indexed weights "
+          "(else Θ′ decided equal to the seed's parameters for every size by z3), and "
+          f"written out for every D, M, K <= {SIZE_LIMIT} as a second witness; the seed's "
+          "chain is checked link by link",
     claim=network_claim,
     parts=PARTS,
     notes=NOTES,

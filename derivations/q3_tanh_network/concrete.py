@@ -1,12 +1,13 @@
 """Question 3 at concrete sizes: both networks written out for every D, M, K up to
-SIZE_LIMIT and proved equal, or evaluated at exact points for a counterexample."""
+SIZE_LIMIT and proved equal, or evaluated at exact points for a counterexample (at any
+size, with only the entries a `Focus` involves)."""
 
 from __future__ import annotations
 
 import functools
 import random
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from itertools import islice
 
 import sympy as sp
@@ -35,6 +36,10 @@ from derivations.q3_tanh_network.parameters import (
     m_,
 )
 
+# The canonical form writes tanh(c·u) as a power of one base with an exponent from c's
+# numerator and denominator: past this (a coefficient 10**6), `cancel` would take hours
+# and an exact value at W1 = n·log 3 would have millions of digits (`small_rationals`).
+EXPONENT_LIMIT = 1000
 SIZE_LIMIT = 4  # the concrete-size witness covers every D, M, K in 1..SIZE_LIMIT
 NetworkSizes = tuple[int, int, int]  # (D, M, K)
 LOG3 = sp.log(3)
@@ -96,6 +101,11 @@ def prove_written_out(theta: Proposal, sizes: NetworkSizes) -> bool:
                for out in range(1, kk + 1))
 
 
+def small_rationals(expr: sp.Basic) -> bool:
+    """No rational in expr has a numerator or denominator past EXPONENT_LIMIT."""
+    return all(max(abs(r.p), r.q) <= EXPONENT_LIMIT for r in expr.atoms(sp.Rational))
+
+
 def _unit_scales(primed: Parameters, d: int, m: int) -> tuple[tuple[sp.Rational, int], ...] | None:
     """(c_j, l_j) with answer pre-activation of unit j = c_j · true pre-activation of l_j."""
     scales = []
@@ -108,8 +118,8 @@ def _unit_scales(primed: Parameters, d: int, m: int) -> tuple[tuple[sp.Rational,
         if row is None or not (row.is_Integer and 1 <= row <= m):
             return None
         ratio = _ratio(mine, preactivation(THETA, X, int(row), d))
-        if not ratio.is_Rational:
-            return None
+        if not ratio.is_Rational or not small_rationals(ratio):
+            return None  # not a multiple, or tanh(c·u) too costly for the canonical form
         scales.append((ratio, int(row)))
     return tuple(scales)
 
@@ -119,6 +129,36 @@ def _ratio(numerator: sp.Expr, denominator: sp.Expr) -> sp.Expr:
     return sp.cancel(numerator / denominator)
 
 
+@dataclass(frozen=True)
+class Focus:
+    """The inputs that may be nonzero and the outputs compared, at sizes too large to
+    write out whole; values outside 1..D or 1..K are dropped."""
+
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+
+    @staticmethod
+    def everything(sizes: NetworkSizes) -> Focus:
+        d, _, kk = sizes
+        return Focus(tuple(range(1, d + 1)), tuple(range(1, kk + 1)))
+
+    def within(self, sizes: NetworkSizes) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        d, _, kk = sizes
+        return (tuple(sorted({i for i in self.inputs if 1 <= i <= d})),
+                tuple(sorted({k for k in self.outputs if 1 <= k <= kk})))
+
+
+def is_parameter(entry: sp.Indexed, sizes: NetworkSizes) -> bool:
+    """x[i], W1[j, i] or W2[k, j] within the ranges of a network of these sizes."""
+    d, m, kk = sizes
+    if not all(n.is_Integer for n in entry.indices):
+        return False
+    bounds = {str(X.label): ((1, d),), W1.name: ((1, m), (0, d)), W2.name: ((1, kk), (0, m))}
+    ranges = bounds.get(str(entry.base.label))
+    return ranges is not None and len(ranges) == len(entry.indices) and all(
+        low <= int(n) <= high for n, (low, high) in zip(entry.indices, ranges, strict=True))
+
+
 EXACT_POINTS = 8  # points per size where σ and tanh come out rational
 RATIONAL_POINTS = 4  # then rational points (mpmath compares)
 CLOSER_POINTS = 2  # the first points of a size are looked at closer when they seem equal
@@ -126,49 +166,61 @@ CLOSER_POINTS = 2  # the first points of a size are looked at closer when they s
 
 def refute_size(
     theta: Proposal, sizes: NetworkSizes, exact: int = EXACT_POINTS,
-    rational: int = RATIONAL_POINTS,
+    rational: int = RATIONAL_POINTS, focus: Focus | None = None,
 ) -> Counterexample | None:
     """A point of these sizes where some output of the two networks differs.
 
     Both networks are built at each point from the values of their parameters there
     (the same numbers as the symbolic networks at that point, without building them).
+    With `focus`, only the given outputs are compared and only the given inputs are
+    nonzero, so only the entries those involve are built: the point is one like any
+    other (every other x_i is 0), and sizes such as D = 10**6 stay small to evaluate.
     """
     d, m, kk = sizes
+    ins, outs = (focus or Focus.everything(sizes)).within(sizes)
     primed = theta.parameters({d_: d, m_: m, k_: kk})
     first = {(a, b): primed.first(sp.Integer(a), sp.Integer(b))
-             for a in range(1, m + 1) for b in range(d + 1)}
+             for a in range(1, m + 1) for b in (0, *ins)}
     second = {(a, b): primed.second(sp.Integer(a), sp.Integer(b))
-              for a in range(1, kk + 1) for b in range(m + 1)}
-    entries = network_entries(d, m, kk)
+              for a in outs for b in range(m + 1)}
+    entries = network_entries(d, m, kk, ins, outs)
     # An answer may mention entries that are no parameters at these sizes (e.g. a
-    # sum up to 3 when M = 1): they get values like any other, and the note says so.
+    # sum up to 3 when M = 1), or parameters that the focus leaves out: they get values
+    # like any other, and the note names the former.
     known = {e for group in entries for e in group}
     mentioned = {e for v in (*first.values(), *second.values()) for e in v.atoms(sp.Indexed)}
-    outside = sorted(mentioned - known, key=sp.default_sort_key)
+    extra = sorted(mentioned - known, key=sp.default_sort_key)
+    outside = [e for e in extra if not is_parameter(e, sizes)]
     xs, w1, w2 = entries
-    entries = (xs, w1 + [e for e in outside if e.base == THETA_W1],
-               w2 + [e for e in outside if e.base != THETA_W1])
+    entries = (xs, w1 + [e for e in extra if e.base == THETA_W1],
+               w2 + [e for e in extra if e.base != THETA_W1])
+    if not all(small_rationals(v) for v in first.values()):
+        # At W1 = n·log 3, tanh(10**6·W1·x) is exact but has millions of digits.
+        exact, rational = 0, exact + rational
     rng = random.Random(1000 * d + 100 * m + kk)
     points = (*islice(exact_points(entries, rng), exact), *islice(rational_points(entries, rng), rational))
     for n, point in enumerate(points):
-        x = {i: point[X[i]] for i in range(1, d + 1)}
+        x = {i: point[X[i]] for i in ins}
         mine = _at(point, first, second)
         true = _at(point, {key: THETA.first(*map(sp.Integer, key)) for key in first},
                    {key: THETA.second(*map(sp.Integer, key)) for key in second})
         # Each unit's activation once per point, shared by every output.
-        tanh = _Shared(sp.tanh, [preactivation(mine, x, unit, d) for unit in range(1, m + 1)])
-        sigma = _Shared(logistic, [preactivation(true, x, unit, d) for unit in range(1, m + 1)])
-        for out in range(1, kk + 1):
+        tanh = _Shared(sp.tanh, [preactivation(mine, x, unit, d, ins) for unit in range(1, m + 1)])
+        sigma = _Shared(logistic, [preactivation(true, x, unit, d, ins) for unit in range(1, m + 1)])
+        for out in outs:
             answer = output_of_preactivations(mine.second, tanh, out, list(tanh.keys))
             truth = output_of_preactivations(true.second, sigma, out, list(sigma.keys))
             found = point_difference(answer, truth, {}, closer=n < CLOSER_POINTS)
             if found is not None:
                 cx = counterexample_at(sizes, point, found, f"output y_{out}")
+                notes = [cx.note]
+                if len(ins) < d:
+                    notes.append(f"every other x_i (i <= {d}) is 0")
                 if outside:
                     names = ", ".join(sp.sstr(e) for e in outside)
-                    cx = replace(cx, note=f"{cx.note}; the answer mentions {names}, which "
-                                 "are no parameters of a network of these sizes")
-                return cx
+                    notes.append(f"the answer mentions {names}, which are no parameters of a "
+                                 "network of these sizes")
+                return replace(cx, note="; ".join(notes))
     return None
 
 
@@ -192,12 +244,15 @@ class _Shared:
         return self.values[a]
 
 
-def network_entries(d: int, m: int, kk: int) -> EntryGroups:
-    """The entries of x, W1 and W2 that networks of these sizes mention."""
-    xs = [X[n] for n in range(1, d + 1)]
-    w1 = [THETA.first(sp.Integer(a), sp.Integer(b)) for a in range(1, m + 1) for b in range(d + 1)]
-    w2 = [THETA.second(sp.Integer(a), sp.Integer(b)) for a in range(1, kk + 1)
-          for b in range(m + 1)]
+def network_entries(d: int, m: int, kk: int, inputs: Sequence[int] | None = None,
+                    outputs: Sequence[int] | None = None) -> EntryGroups:
+    """The entries of x, W1 and W2 that networks of these sizes mention (with only the
+    given inputs nonzero and the given outputs compared, those they involve)."""
+    ins = range(1, d + 1) if inputs is None else inputs
+    outs = range(1, kk + 1) if outputs is None else outputs
+    xs = [X[n] for n in ins]
+    w1 = [THETA.first(sp.Integer(a), sp.Integer(b)) for a in range(1, m + 1) for b in (0, *ins)]
+    w2 = [THETA.second(sp.Integer(a), sp.Integer(b)) for a in outs for b in range(m + 1)]
     return xs, w1, w2
 
 

@@ -9,16 +9,21 @@ from fractions import Fraction
 import sympy as sp
 
 from checker.model.errors import AnswerError
-from checker.model.namespace import POSITIVE_INTEGER, Domain, Namespace, Variable, Vector
+from checker.model.namespace import Domain, Namespace, Variable, Vector
 from derivations.networks import Parameters, indexed_parameters, inputs, write_out
 
-INDEX = Domain("integer index >= 0", Fraction(0), None, low_open=False, integer=True)
-I = Variable("i", INDEX, "input index in W1[j, i] (i = 0: the bias of hidden unit j)")
-J = Variable("j", INDEX, "hidden-unit index in W1[j, i] and W2[k, j] (j = 0: output bias)")
-KI = Variable("k", POSITIVE_INTEGER, "output index in W2[k, j], 1 <= k <= K")
-D = Variable("D", POSITIVE_INTEGER, "input size")
-M = Variable("M", POSITIVE_INTEGER, "number of hidden units")
-K = Variable("K", POSITIVE_INTEGER, "number of outputs")
+# The domains are the assignment's, with no upper bound: `verified` means every size.
+# (The names are what `show` prints; the SymPy assumptions follow from the bounds.)
+SIZE = Domain("integer ≥ 1", Fraction(1), None, low_open=False, integer=True)
+I = Variable("i", Domain("integer, 0 ≤ i ≤ D", Fraction(0), None, low_open=False, integer=True),
+             "input index in W1[j, i] (i = 0: the bias of hidden unit j)")
+J = Variable("j", Domain("integer, 0 ≤ j ≤ M", Fraction(0), None, low_open=False, integer=True),
+             "hidden-unit index in W1[j, i] (1 ≤ j ≤ M) and W2[k, j] (j = 0: output bias)")
+KI = Variable("k", Domain("integer, 1 ≤ k ≤ K", Fraction(1), None, low_open=False, integer=True),
+              "output index in W2[k, j]")
+D = Variable("D", SIZE, "input size")
+M = Variable("M", SIZE, "number of hidden units")
+K = Variable("K", SIZE, "number of outputs")
 W1 = Vector("W1", 2, "W1[j, i] = ω¹_ji of Θ: from input i to hidden unit j (i = 0: bias)", ("j", "i"))
 W2 = Vector("W2", 2, "W2[k, j] = ω²_kj of Θ: from hidden unit j to output k (j = 0: bias)", ("k", "j"))
 NAMESPACE = Namespace(variables=(I, J, KI, D, M, K), vectors=(W1, W2))
