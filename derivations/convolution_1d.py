@@ -14,7 +14,9 @@ where the whole window lies inside x, a full output where the window touches x.
 Every function is generic in the entry type (SymPy expressions, ring polynomials,
 integers, fractions), so the same definitions build symbolic truths, numeric
 forward passes and, because the index maps are plain arithmetic, also work on NumPy
-index arrays.
+index arrays. For symbolic sizes (d, k1, k2 as SymPy symbols) the same index maps
+give the lengths (`length_rule`), the admissible sizes (`admissible_constraints`)
+and single entries as Sums over the kernel (`symbolic_conv_entry`, `symbolic_flip`).
 """
 
 from __future__ import annotations
@@ -221,27 +223,47 @@ def network_shape(mode: ConvMode, sizes: Sizes) -> tuple[int, int]:
     return h1, len(output_indices(mode, h1, sizes.k2))
 
 
-# Lengths for symbolic sizes -------------------------------------------------------
+# Symbolic sizes: lengths, admissible sizes, entries --------------------------------
 D, K, N_OUT, J_KER = sp.symbols("d k n j", integer=True, positive=True)
 
 
-def length_rule(mode: ConvMode) -> sp.Expr:
-    """|x conv w| for symbolic d = |x|, k = |w|, from the definition's index range.
+@lru_cache(maxsize=2)
+def output_range(mode: ConvMode) -> tuple[sp.Expr, sp.Expr]:
+    """(first, last) output index of x conv w for symbolic d = |x|, k = |w|, from the
+    definition's index range.
 
     window_index is increasing in j (slope 1, checked), so the window of output n
     spans window_index(n, 1) .. window_index(n, k). Valid: the window lies in 1..d,
     i.e. window_index(n, 1) >= 1 and window_index(n, k) <= d. Full: it touches 1..d,
     i.e. window_index(n, k) >= 1 and window_index(n, 1) <= d. Each bound is solved
-    for n; the length is last - first + 1."""
+    for n (it is linear in n). The first index must be 1, as `output_indices` checks
+    for concrete sizes: the outputs are a 1-based vector."""
     index = window_index(mode, N_OUT, J_KER, K)
     if sp.diff(index, J_KER) != 1:
         raise AssertionError("window index must increase with j")
     low_end, high_end = index.subs(J_KER, 1), index.subs(J_KER, K)
     if mode is ConvMode.VALID:
-        first, last = sp.solve(low_end - 1, N_OUT), sp.solve(high_end - D, N_OUT)
+        first, last = _solved_for_n(low_end - 1), _solved_for_n(high_end - D)
     else:
-        first, last = sp.solve(high_end - 1, N_OUT), sp.solve(low_end - D, N_OUT)
-    return sp.expand(last[0] - first[0] + 1)
+        first, last = _solved_for_n(high_end - 1), _solved_for_n(low_end - D)
+    if first != 1:
+        raise AssertionError(f"{mode.value} outputs do not start at 1: {first}")
+    return first, last
+
+
+def _solved_for_n(equation: sp.Expr) -> sp.Expr:
+    """The n with equation = 0, for an equation linear in n (checked); `sp.solve` would
+    give the same, at a tenth of a second for loading its machinery."""
+    slope = sp.diff(equation, N_OUT)
+    if slope == 0 or sp.diff(slope, N_OUT) != 0 or slope.free_symbols:
+        raise AssertionError(f"not linear in n with a constant slope: {equation}")
+    return sp.expand(-equation.subs(N_OUT, 0) / slope)
+
+
+def length_rule(mode: ConvMode) -> sp.Expr:
+    """|x conv w| for symbolic d = |x|, k = |w|: last - first + 1 of `output_range`."""
+    first, last = output_range(mode)
+    return sp.expand(last - first + 1)
 
 
 def network_length_rule(mode: ConvMode, d: sp.Expr, k1: sp.Expr, k2: sp.Expr) -> sp.Expr:
@@ -251,7 +273,60 @@ def network_length_rule(mode: ConvMode, d: sp.Expr, k1: sp.Expr, k2: sp.Expr) ->
     return sp.expand(rule.xreplace({D: a1, K: k2}))
 
 
-# Symbolic entries ----------------------------------------------------------------
+def hidden_length_rule(mode: ConvMode, d: sp.Expr, k1: sp.Expr) -> sp.Expr:
+    """|h1| = |a1| = |x conv w1| for symbolic sizes."""
+    return length_rule(mode).xreplace({D: d, K: k1})
+
+
+def admissible_constraints(mode: ConvMode, d: sp.Expr, k1: sp.Expr, k2: sp.Expr) -> list[sp.Basic]:
+    """`admissible` for symbolic sizes, condition by condition: 1 <= k1 < d,
+    1 <= k2 < d, and with valid convolutions k2 <= |h1| (a2 has an entry)."""
+    out = [sp.Le(1, k1), sp.Lt(k1, d), sp.Le(1, k2), sp.Lt(k2, d)]
+    if mode is ConvMode.VALID:
+        out.append(sp.Le(k2, hidden_length_rule(mode, d, k1)))
+    return out
+
+
+SymbolicEntry = Callable[[sp.Expr], sp.Expr]  # index -> entry, for symbolic sizes
+
+
+def unfolded_sum(function: sp.Expr, *limits: tuple[sp.Expr, sp.Expr, sp.Expr]) -> sp.Sum:
+    """sp.Sum(function, *limits) without the `piecewise_fold` of SymPy's constructor.
+
+    That fold lifts a Piecewise out of an *inner* Sum even when its condition
+    depends on the inner Sum's variable (SymPy 1.14 builds
+    Sum(g[i]*Sum(Piecewise((t, j <= i), (0, True)), (j, 1, k)), (i, 1, m)) as a Sum
+    whose Piecewise tests j outside the Sum over j), which changes the meaning of
+    any Sum that nests a guarded definition. The object is what SymPy's own
+    constructor builds, minus that step."""
+    function = sp.sympify(function)
+    obj = sp.Expr.__new__(sp.Sum)
+    obj._args = (function, *(sp.Tuple(*limit) for limit in limits))
+    obj.is_commutative = function.is_commutative
+    return obj
+
+
+def zero_outside(base: sp.IndexedBase, length: sp.Expr) -> SymbolicEntry:
+    """`Vec.at` for a vector of symbolic length: base[m], 0 unless 1 <= m <= length."""
+    return lambda m: sp.Piecewise((base[m], sp.And(sp.Le(1, m), sp.Le(m, length))), (0, True))
+
+
+def symbolic_conv_entry(mode: ConvMode, x: SymbolicEntry, w: SymbolicEntry, n: sp.Expr,
+                        k: sp.Expr) -> sp.Expr:
+    """Entry n of x conv w (equation (1) or (2)) for a symbolic kernel length k: the
+    loop of `conv` as a Sum over the kernel (j a fresh variable)."""
+    j = sp.Dummy("j", integer=True)
+    return unfolded_sum(x(window_index(mode, n, j, k)) * w(j), (j, 1, k))
+
+
+def symbolic_flip(w: SymbolicEntry, k: sp.Expr) -> SymbolicEntry:
+    """`flip` for a symbolic length k: entry j is w at flip_index(j, k) for 1 <= j <= k,
+    else 0 (the flipped vector has k entries)."""
+    return lambda j: sp.Piecewise((w(flip_index(j, k)), sp.And(sp.Le(1, j), sp.Le(j, k))),
+                                  (0, True))
+
+
+# Ring entries: concrete sizes, polynomial arithmetic ------------------------------
 @dataclass(frozen=True)
 class Entries:
     """Vector entries as the generators of one SymPy polynomial ring over the integers.

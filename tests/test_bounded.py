@@ -54,3 +54,14 @@ def test_limit_hit_is_undecided_with_reason() -> None:
     verdict = check_answer("2.4", "diag(p) - p*p.T", limits=Limits(0.05, 1024))
     assert verdict.status is Status.UNDECIDED
     assert verdict.reason.startswith("timeout")
+
+
+def _unpicklable() -> object:
+    return lambda: None
+
+
+def test_result_that_cannot_be_sent_is_reported_not_lost() -> None:
+    result = run_bounded(_unpicklable, (), Limits(5, 512))
+    assert isinstance(result, LimitHit)
+    assert result.reason.startswith("crash: the result could not be sent")
+    assert "exit code" not in result.reason

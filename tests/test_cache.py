@@ -51,18 +51,24 @@ def test_verdict_round_trips_through_json() -> None:
 
 
 def test_corrupt_cache_is_ignored_with_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "results.sqlite3").write_bytes(b"this is not a database" * 100)
-    verdict = check_answer("1.4", "f - y", cache=ResultCache(tmp_path))
+    database = tmp_path / "results.sqlite3"
+    database.write_bytes(b"this is not a database" * 100)
+    database.chmod(0o600)
+    said: list[str] = []
+    cache = ResultCache(tmp_path, warn=said.append)
+    verdict = check_answer("1.4", "f - y", cache=cache)
     assert verdict.status is Status.VERIFIED
-    assert "cache" in capsys.readouterr().err
+    assert len(said) == 1 and "cache" in said[0] and said == cache.warnings
+    assert capsys.readouterr().err == ""  # the cache never prints: the CLI does
 
 
-def test_unwritable_cache_directory_is_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_cache_directory_is_ignored(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    verdict = check_answer("1.4", "f - y", cache=ResultCache(blocker / "sub"))
+    cache = ResultCache(blocker / "sub")
+    verdict = check_answer("1.4", "f - y", cache=cache)
     assert verdict.status is Status.VERIFIED
-    assert "ignored" in capsys.readouterr().err
+    assert len(cache.warnings) == 1 and "ignored" in cache.warnings[0]
 
 
 def test_limit_hits_are_not_cached(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from derivations.convolution_1d import (
     Vec,
     _window_fits,
     admissible,
+    admissible_constraints,
     admissible_sizes,
     build_network,
     conv,
@@ -28,8 +29,13 @@ from derivations.convolution_1d import (
     network_of_sizes,
     network_shape,
     output_indices,
+    output_range,
     random_sizes,
     relu,
+    symbolic_conv_entry,
+    symbolic_flip,
+    unfolded_sum,
+    zero_outside,
 )
 
 NUMPY_MODE = {ConvMode.VALID: "valid", ConvMode.FULL: "full"}
@@ -177,3 +183,58 @@ def test_network_shape_is_that_of_the_built_network(mode: ConvMode) -> None:
     for s in sizes:
         net = network_of_sizes(mode, s)
         assert network_shape(mode, s) == (len(net.h1), len(net.a2))
+
+
+# Symbolic sizes ------------------------------------------------------------------------
+def test_outputs_start_at_one_for_symbolic_sizes() -> None:
+    for mode in ConvMode:
+        first, last = output_range(mode)
+        assert first == 1 and sp.expand(last - first + 1 - length_rule(mode)) == 0
+
+
+@pytest.mark.parametrize("mode", list(ConvMode), ids=lambda m: m.value)
+def test_admissible_constraints_are_admissible(mode: ConvMode) -> None:
+    d, k1, k2 = sp.symbols("d k1 k2", integer=True, positive=True)
+    constraints = admissible_constraints(mode, d, k1, k2)
+    for dd in range(1, 14):
+        for kk1 in range(1, 16):
+            for kk2 in range(1, 16):
+                values = {d: dd, k1: kk1, k2: kk2}
+                holds = all(bool(c.xreplace(values)) for c in constraints)
+                assert holds is admissible(mode, Sizes(dd, kk1, kk2)), (mode, values)
+
+
+def written_out(e: sp.Basic) -> sp.Basic:
+    """Sums written out term by term (empty when the upper bound is below the lower)."""
+    if isinstance(e, sp.Sum):
+        (j, low, high), = e.limits
+        return sp.Add(*[written_out(e.function.xreplace({j: v}))
+                        for v in range(int(low), int(high) + 1)])
+    if isinstance(e, sp.Piecewise):
+        return next(written_out(p.expr) for p in e.args if bool(p.cond))
+    return e.func(*[written_out(a) for a in e.args]) if e.args else e
+
+
+@pytest.mark.parametrize("mode", list(ConvMode), ids=lambda m: m.value)
+@pytest.mark.parametrize("d, k", [(1, 1), (4, 3), (5, 1), (7, 7), (9, 4), (3, 5)])
+def test_symbolic_entries_are_conv_entry_by_entry(mode: ConvMode, d: int, k: int) -> None:
+    x, w = sp.IndexedBase("x"), sp.IndexedBase("w")
+    vx = Vec(tuple(x[m] for m in range(1, d + 1)), sp.Integer(0))
+    vw = Vec(tuple(w[m] for m in range(1, k + 1)), sp.Integer(0))
+    built = conv(mode, vx, flip(vw))
+    flipped = symbolic_flip(zero_outside(w, k), k)
+    assert len(built) == max(0, length_rule(mode).xreplace({D: d, K: k}))
+    for n in range(1, len(built) + 1):
+        entry = symbolic_conv_entry(mode, zero_outside(x, d), flipped, n, k)
+        assert sp.expand(written_out(entry) - built.at(n)) == 0
+
+
+def test_unfolded_sum_keeps_an_inner_piecewise_inside_its_sum() -> None:
+    i, j = sp.symbols("i j", integer=True)
+    g = sp.IndexedBase("g")
+    inner = sp.Sum(sp.Piecewise((1, j <= i), (0, True)), (j, 1, 3))
+    # SymPy 1.14 lifts the Piecewise out of the Sum over j, leaving j free in its condition
+    folded = sp.Sum(g[i] * inner, (i, 1, 3))
+    assert isinstance(folded.function, sp.Piecewise) and j in folded.function.free_symbols
+    kept = unfolded_sum(g[i] * inner, (i, 1, 3))
+    assert written_out(kept) == g[1] + 2 * g[2] + 3 * g[3]

@@ -51,7 +51,8 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
         return _completion(args.shell, terminal)
     options = Options(max_size=args.max_size)
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
-    cache = None if args.no_cache else ResultCache(Path(args.cache_dir) if args.cache_dir else None)
+    cache = None if args.no_cache else ResultCache(Path(args.cache_dir) if args.cache_dir else None,
+                                                   warn=terminal.warn)
     if args.command == "verify":
         questions = selected(args.ids)
         checks = [(q.id, q.reference, False) for q in questions]

@@ -11,12 +11,12 @@ import argparse
 import os
 from collections.abc import Callable, Sequence
 from importlib import metadata
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from checker.model.errors import did_you_mean
 from checker.model.options import DEFAULT_MAX_SIZE
 from checker.render.text_report import COLOR_CHOICES
-from checker.run.bounded import DEFAULT_MEMORY, DEFAULT_TIMEOUT
+from checker.run.bounded import DEFAULT_MEMORY, DEFAULT_TIMEOUT, check_memory, check_timeout
 
 FORMATS = ("text", "json", "junit")
 SHELLS = ("bash", "zsh", "tcsh")
@@ -150,9 +150,9 @@ def _add_global(parser: argparse.ArgumentParser, top: bool) -> None:
 def _add_run_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("--format", type=choice(formats), default="text", metavar="FORMAT",
                         help=f"report format: {', '.join(formats)} (default text)")
-    parser.add_argument("--timeout", type=POSITIVE_FLOAT, default=DEFAULT_TIMEOUT, metavar="S",
+    parser.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="S",
                         help=f"wall-clock seconds per check (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--memory", type=POSITIVE_INT, default=DEFAULT_MEMORY, metavar="MiB",
+    parser.add_argument("--memory", type=MEMORY, default=DEFAULT_MEMORY, metavar="MiB",
                         help=f"memory each check may add, in MiB (default {DEFAULT_MEMORY})")
     parser.add_argument("--max-size", type=POSITIVE_INT, default=DEFAULT_MAX_SIZE,
                         metavar="N", help="exhaustive checks over sizes cover sizes up to N "
@@ -210,6 +210,24 @@ def positive(convert: Callable[[str], float], what: str) -> Callable[[str], floa
 
 POSITIVE_INT = positive(int, "a whole number")
 POSITIVE_FLOAT = positive(float, "a number")
+
+
+def within(parse: Callable[[str], float], check: Callable[[Any], Any]) -> Callable[[str], float]:
+    """An argparse type: `parse`, then `check` the range (its ValueError is the message)."""
+
+    def parse_within(text: str) -> float:
+        value = parse(text)
+        try:
+            check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return value
+
+    return parse_within
+
+
+TIMEOUT = within(POSITIVE_FLOAT, check_timeout)  # at most one day
+MEMORY = within(POSITIVE_INT, check_memory)  # what RLIMIT_AS accepts on this machine
 
 
 def join_answer_values(argv: list[str]) -> list[str]:

@@ -1,4 +1,9 @@
-"""Class-wide reports for `grade`: a table (person × question) and CSV."""
+"""Class-wide reports for `grade`: a table (person × question) and CSV.
+
+Every field a person controls (name, file name, question ID, answer text quoted in a
+reason) is printed through `terminal_text` inside a rich `Text` (escapes shown, markup
+never parsed) in the table, and through `csv_cell` in CSV (one line, formula-safe).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from checker.model.grades import PersonResult
-from checker.model.printable import csv_safe, printable
+from checker.model.printable import csv_cell, terminal_text
 from checker.model.verdict import Status, Verdict
 from checker.render.text_report import MARKS, make_console, status_text
 
@@ -32,21 +37,23 @@ def render_class(results: list[PersonResult], question_ids: Sequence[str], secon
         by_id = {v.id: v for v in r.verdicts}
         cells = [Text.assemble(*(_cell(by_id.get(qid)) for qid in ids)) for ids in groups.values()]
         score = "file error" if r.file_error else r.score(total)
-        table.add_row(Text(r.person), *cells, Text(score))
+        table.add_row(Text(terminal_text(r.person)), *cells, Text(score))
     console.print(table)
     order = "; ".join(f"Q{n}: {', '.join(ids)}" for n, ids in groups.items() if len(ids) > 1)
     console.print(Text(f"✓ verified  ✗ refuted  ? undecided  ! error  · not answered  ({order})",
                        style="report.dim"))
     for r in results:
         if r.file_error:
-            console.print(Text.assemble(status_text(Status.ERROR), f" {r.person} {r.path}: ",
-                                        printable(r.file_error)))
+            console.print(Text.assemble(status_text(Status.ERROR),
+                                        f" {terminal_text(r.person)} {terminal_text(r.path)}: ",
+                                        terminal_text(r.file_error)))
         for v in r.verdicts:
             if v.status is Status.VERIFIED:
                 continue
             detail = v.counterexample.describe() if v.counterexample else (v.reason or v.method)
-            console.print(Text.assemble(status_text(v.status), f" {r.person} {v.id}: ",
-                                        printable(detail)))
+            console.print(Text.assemble(status_text(v.status),
+                                        f" {terminal_text(r.person)} {terminal_text(v.id)}: ",
+                                        terminal_text(detail)))
     people = len(results)
     console.print(Text(f"{people} file{'s' if people != 1 else ''} graded in {seconds:.2f} s",
                        style="report.dim"))
@@ -67,9 +74,9 @@ def render_csv(results: list[PersonResult]) -> str:
         if r.file_error:
             cells = [r.person, r.path, "file", Status.ERROR.value, "answer file", f"{0:.4f}", "",
                      r.file_error]
-            writer.writerow([csv_safe(printable(cell)) for cell in cells])
+            writer.writerow([csv_cell(cell) for cell in cells])
         for v in r.verdicts:
             cells = [r.person, r.path, v.id, v.status.value, v.method, f"{v.seconds:.4f}",
                      v.counterexample.describe() if v.counterexample else "", v.reason]
-            writer.writerow([csv_safe(printable(cell)) for cell in cells])
+            writer.writerow([csv_cell(cell) for cell in cells])
     return buffer.getvalue()

@@ -2,6 +2,11 @@
 
 refuted -> <failure type="refuted">, undecided -> <failure type="undecided"> (a
 gate must not pass what was not shown), error -> <error>.
+
+Every field written — attribute or a line of a details block — goes through
+`junit_text`: one line (a newline is shown as `\n`), valid XML. So a details block
+has exactly one `status:` line, the real one, whatever an answer, a name or a file
+name holds.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from checker.model.grades import PersonResult
-from checker.model.printable import xml_safe
+from checker.model.printable import junit_text, xml_safe
 from checker.model.verdict import Status, Verdict
 
 
@@ -37,9 +42,11 @@ def _document(groups: list[tuple[str, list[Verdict]]], suite: str) -> str:
     verdicts = [v for _, members in groups for v in members]
     failures = sum(v.status in (Status.REFUTED, Status.UNDECIDED) for v in verdicts)
     errors = sum(v.status is Status.ERROR for v in verdicts)
+    suite = junit_text(suite)
     root = ET.Element("testsuites", name=suite, tests=str(len(verdicts)),
                       failures=str(failures), errors=str(errors))
-    for name, members in groups:
+    for group, members in groups:
+        name = junit_text(group)  # a person, a file or a question ID's first part
         element = ET.SubElement(
             root, "testsuite", name=f"{suite}.{name}", tests=str(len(members)),
             failures=str(sum(v.status in (Status.REFUTED, Status.UNDECIDED) for v in members)),
@@ -48,7 +55,8 @@ def _document(groups: list[tuple[str, list[Verdict]]], suite: str) -> str:
         )
         for v in members:
             case = ET.SubElement(element, "testcase", classname=f"{suite}.{name}",
-                                 name=f"{v.id} {v.title}".strip(), time=f"{v.seconds:.3f}")
+                                 name=f"{junit_text(v.id)} {junit_text(v.title)}".strip(),
+                                 time=f"{v.seconds:.3f}")
             text = _details(v)
             if v.status is Status.REFUTED:
                 ET.SubElement(case, "failure", type="refuted", message=_message(v)).text = text
@@ -57,9 +65,9 @@ def _document(groups: list[tuple[str, list[Verdict]]], suite: str) -> str:
             elif v.status is Status.ERROR:
                 ET.SubElement(case, "error", type="error", message=_message(v)).text = text
             else:
-                ET.SubElement(case, "system-out").text = f"verified: {v.method}"
+                ET.SubElement(case, "system-out").text = f"verified: {junit_text(v.method)}"
     for element in root.iter():
-        # Answers are students' text: keep the report parseable whatever they typed.
+        # A last guard (every field is already junit_text): the report stays parseable.
         element.attrib = {k: xml_safe(v) for k, v in element.attrib.items()}
         if element.text:
             element.text = xml_safe(element.text)
@@ -69,19 +77,20 @@ def _document(groups: list[tuple[str, list[Verdict]]], suite: str) -> str:
 
 def _message(v: Verdict) -> str:
     if v.counterexample is not None:
-        return v.counterexample.describe()
-    return v.reason or v.method
+        return junit_text(v.counterexample.describe())
+    return junit_text(v.reason or v.method)
 
 
 def _details(v: Verdict) -> str:
-    lines = [f"status: {v.status.value}", f"method: {v.method}"]
+    """One field per line, each made single-line: only the first line says `status:`."""
+    lines = [f"status: {v.status.value}", f"method: {junit_text(v.method)}"]
     if v.answer:
-        lines.append(f"answer: {v.answer}")
+        lines.append(f"answer: {junit_text(v.answer)}")
     if v.parsed:
-        lines.append(f"interpreted as: {v.parsed}")
+        lines.append(f"interpreted as: {junit_text(v.parsed)}")
     if v.reason:
-        lines.append(f"reason: {v.reason}")
+        lines.append(f"reason: {junit_text(v.reason)}")
     if v.counterexample is not None:
-        lines.append(f"counterexample: {v.counterexample.describe()}")
-    lines += [f"step [{s.status.value}] {s.text}" for s in v.steps]
+        lines.append(f"counterexample: {junit_text(v.counterexample.describe())}")
+    lines += [f"step [{s.status.value}] {junit_text(s.text)}" for s in v.steps]
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ from checker.model.options import DEFAULT_OPTIONS, Options
 from checker.model.question import Question
 from checker.model.verdict import Outcome, Status, Verdict
 from checker.prove.engine import decide
-from checker.run.bounded import LimitHit, Limits, run_bounded
+from checker.run.bounded import LimitHit, Limits, PrepareOutcome, run_bounded, run_prepare_bounded
 from checker.run.cache import ResultCache, answer_key
 from checker.run.registry import get
 
@@ -53,7 +54,7 @@ def cached(
     if cache is None:
         return None
     start = time.perf_counter()
-    hit = cache.get(answer_key(qid, text, latex, options))
+    hit = cache.get(answer_key(qid, text, latex, options), qid, text)
     if hit is None:
         return None
     return replace(hit, answer=text, seconds=time.perf_counter() - start, notes=(*hit.notes, "cached"))
@@ -94,25 +95,50 @@ def run_all(
             advance()
         return verdict
 
+    abandoned: dict[str, PrepareOutcome] = {}
     if limits is not None and len(checks) > 1:
         # Only for what the cache does not already answer: a warm run prepares nothing.
-        prepare([item[0] for item in checks if cached(*item, cache, options) is None], options)
+        abandoned = prepare([item[0] for item in checks if cached(*item, cache, options) is None],
+                            options, limits)
     if jobs <= 1 or len(checks) <= 1:
-        return [one(item) for item in checks]
-    # Threads only wait: every check runs in its own forked, bounded worker process.
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(one, checks))
+        verdicts = [one(item) for item in checks]
+    else:
+        # Threads only wait: every check runs in its own forked, bounded worker process.
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            verdicts = list(pool.map(one, checks))
+    return [_prepare_note(v, abandoned.get(v.id)) for v in verdicts]
 
 
-def prepare(qids: list[str], options: Options = DEFAULT_OPTIONS) -> None:
-    """Build each question's answer-independent truth once, before workers fork."""
+def prepare(qids: list[str], options: Options = DEFAULT_OPTIONS,
+            limits: Limits | None = None) -> dict[str, PrepareOutcome]:
+    """Build each question's answer-independent truth once, before workers fork.
+
+    With `limits`, each question's prepare runs in this process within one check's
+    limits (it builds what one check of that question would build); one that meets
+    them is abandoned quietly, and each worker builds what it needs within its own
+    limits. The questions whose prepare was abandoned, with what happened."""
+    abandoned: dict[str, PrepareOutcome] = {}
     for qid in dict.fromkeys(qids):
         try:
             hook = get(qid).prepare
         except AnswerError:
             continue
-        if hook is not None:
+        if hook is None:
+            continue
+        if limits is None:
             hook(options)
+            continue
+        outcome = run_prepare_bounded(functools.partial(hook, options), limits.timeout, limits.memory_mb)
+        if not outcome.done and not outcome.reason.startswith("skipped"):
+            abandoned[qid] = outcome
+    return abandoned
+
+
+def _prepare_note(verdict: Verdict, outcome: PrepareOutcome | None) -> Verdict:
+    if outcome is None or "cached" in verdict.notes:
+        return verdict
+    note = f"shared prepare abandoned ({outcome.reason}); this check built its truth itself"
+    return replace(verdict, notes=(*verdict.notes, note))
 
 
 def _limit_reason(reason: str, limits: Limits) -> str:
@@ -120,6 +146,8 @@ def _limit_reason(reason: str, limits: Limits) -> str:
         return f"timeout: no decision within {limits.timeout:g} s"
     if reason == "memory":
         return f"memory: the check needed more than {limits.memory_mb} MiB"
+    if reason.startswith("limits: "):
+        return reason  # the limits could not be set, so nothing ran: say which and why
     return f"internal error while checking ({reason})"
 
 

@@ -1,23 +1,27 @@
 """Question 5: sizes, Jacobian entries and gradient identities of a 1-D CNN.
 
-The truths come from networks built by the definitions in `convolution_1d` for every
-admissible size (d, k1, k2) with d <= N (N = `--max-size`, 12 by default): the
-length of a2, the Jacobian d a2_i / d h1_n computed by SymPy (polynomial
-differentiation), the chain rule with a symbolic gradient g = nabla_{a2} L, and the
-convolution of g with flip(w2) from definitions (1), (2). Random sizes with
-N < d <= 64 are a second witness, and sizes near the integer literals of the answer
-a third (`witnesses.probe_sizes`: `d - k1 - k2 + 2 + Max(0, d - 64)` is right for
-every d <= 64).
+Every claim is decided for every admissible size (d, k1, k2), with no upper bound:
+`symbolic` derives the truths from the definitions in `convolution_1d` with symbolic
+sizes (the length of a2 by the length rule, d a2_i / d h1_n by SymPy's diff of the Sum
+defining a2_i, the chain rule with it, and g conv flip(w2) by definition (1) or (2)),
+and `all_sizes` compares an answer with them by `checker.prove.sizes.decide_all_sizes`
+(Presburger arithmetic, z3): a proof, a counterexample at concrete sizes (re-checked
+exactly), or "outside the fragment".
 
-An answer is compared with the truth at every point of every size at once, by
-`checker.prove.arrays`: each value an exact polynomial in the vector entries (w2[m],
-g[i]) with one integer coefficient per point. Equal polynomials at every point prove
-the claim for every size in the range; a differing point is a counterexample,
-re-evaluated with SymPy before it is reported.
+A proof is verified only if the exhaustive check agrees, the second witness: networks
+built by the definitions for every admissible size with d <= N (N = `--max-size`, 12
+by default), with the Jacobian computed by SymPy (polynomial differentiation) and the
+answer compared at every point of every size at once by `checker.prove.arrays` (exact
+polynomials in the vector entries w2[m], g[i]). For an answer outside the fragment the
+same check, widened by random sizes N < d <= 64 and sizes near the answer's integer
+literals (`witnesses.probe_sizes`), may still find a counterexample; if it does not,
+the answer is undecided: no finite search is a proof for every size.
 
 The modules, each using those before it: `points` (namespaces, sizes and their
 points, the vectors there), `witnesses` (the ranges of sizes), `links` (sides,
-truths, the comparison and its refutations), `claims`; the questions are here.
+truths of the built networks, the exhaustive comparison and its refutations),
+`symbolic` (the truths for symbolic sizes), `all_sizes` (proof and witness combined),
+`claims`; the questions are here.
 
 Answer language conventions (also shown by `derivcheck show`): every indexed vector
 is zero out of bounds; `Sum(t, (j, a, b))` is 0 when b < a.
@@ -53,11 +57,15 @@ CHAIN_NOTES = CONVENTIONS + (
     "w2[k2-j+1]; fullconv[n] = (g full-conv flip(w2))_n (2); validconv[n] = "
     "(g valid-conv flip(w2))_n (1).",
     "Step 1 is compared with the chain rule sum_i g_i d a2_i / d h1_n (Jacobian by SymPy), "
-    "each later step with the step before it, and the last step with the identity.",
+    "each later step with the step before it, and the last step with the identity; each "
+    "link is verified only by a proof for every size.",
 )
-_TRUTH_SIZES = ("every admissible size with d <= N (--max-size, default 12) plus random "
-                "sizes N < d <= 64 plus a few sizes with d, k1 or k2 at c, c+1, c+2 for each "
-                "integer literal c <= 200 of the answer")
+_EVERY_SIZE = ("for every admissible size (no upper bound), by Presburger arithmetic (z3, "
+               "`checker.prove.sizes`); confirmed by the exhaustive check of the networks built "
+               "for every admissible size with d <= N (--max-size, default 12)")
+_SEARCH = ("an answer outside the decidable fragment is searched for counterexamples over "
+           "those sizes, random sizes N < d <= 64 and sizes with d, k1 or k2 at c, c+1, c+2 "
+           "for each integer literal c <= 200 of the answer, and is at best undecided")
 
 REFERENCE_5_3 = (
     "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[i]*w2[n-i+1], (i, n-k2+1, n)) "
@@ -83,9 +91,8 @@ def _register(mode: ConvMode, first: int) -> None:
                   "sizes k1 < d and k2 < d.",
         kind=AnswerKind.EXPRESSION, namespace=SIZES_NS,
         reference="d - k1 - k2 + 2" if mode is ConvMode.VALID else "d + k1 + k2 - 2",
-        truth=f"the length of a2 in the network built by the definitions, for {_TRUTH_SIZES}; "
-              "and, for symbolic sizes, the one-layer length rule derived from the "
-              "definition's index range, applied twice",
+        truth="|a2| for symbolic sizes: the one-layer length rule derived from the "
+              f"definition's index range, applied twice; {_EVERY_SIZE}; {_SEARCH}",
         claim=size_claim(mode), notes=CONVENTIONS,
     ))
     QUESTIONS.append(Question(
@@ -94,8 +101,10 @@ def _register(mode: ConvMode, first: int) -> None:
         kind=AnswerKind.EXPRESSION, namespace=ENTRY_NS,
         reference="w2[n-i+1] if max(n-k2+1, 1) <= i <= min(n, d-k1-k2+2) else 0"
         if mode is ConvMode.VALID else "w2[n+k2-i] if n <= i <= n+k2-1 else 0",
-        truth="SymPy differentiates a2 (built from h1 and w2 by the definitions) with respect "
-              f"to h1; every entry (i, n) compared exactly, for {_TRUTH_SIZES}",
+        truth="a2_i = (h1 conv w2)_i as a Sum over the kernel by the definition, h1 zero out "
+              "of bounds; SymPy differentiates its summand with respect to h1[n] (a "
+              "KroneckerDelta); every entry (i, n) with 1 <= i <= |a2|, 1 <= n <= |h1|, "
+              f"{_EVERY_SIZE}; {_SEARCH}",
         claim=entry_claim(mode), notes=CONVENTIONS,
         prepare=lambda options: prepare_networks(mode, options),
     ))
@@ -107,10 +116,11 @@ def _register(mode: ConvMode, first: int) -> None:
                   "d a2_i / d h1_n.",
         kind=AnswerKind.CHAIN, namespace=CHAIN_NS,
         reference=REFERENCE_5_3 if mode is ConvMode.VALID else REFERENCE_5_6,
-        truth="step 1 against the chain rule with the SymPy Jacobian of the built network and a "
-              f"symbolic gradient g; each step against the one before; the last step against "
-              f"g {identity}-conv flip(w2) computed by the definitions; every n, for "
-              f"{_TRUTH_SIZES}",
+        truth="step 1 against the chain rule sum_i g_i d a2_i / d h1_n with the derived "
+              "Jacobian and a symbolic gradient g; each step against the one before; the last "
+              f"step against (g {identity}-conv flip(w2))_n by the definitions; J, flipw2, "
+              "fullconv and validconv replaced by their definitions; every link for every n "
+              f"with 1 <= n <= |h1|, {_EVERY_SIZE}; {_SEARCH}",
         claim=chain_claim(mode), notes=CHAIN_NOTES,
         prepare=lambda options: prepare_networks(mode, options),
     ))

@@ -55,7 +55,7 @@ def _integer(name: str, meaning: str) -> Variable:
     return Variable(name, POSITIVE_INTEGER, meaning)
 
 
-D_VAR = _integer("d", "length of the input x")
+D_VAR = _integer("d", "length of the input x (every size: no upper bound)")
 K1_VAR = _integer("k1", "length of the first kernel w1 (k1 < d)")
 K2_VAR = _integer("k2", "length of the second kernel w2 (k2 < d)")
 I_VAR = _integer("i", "an index of a2, 1..|a2|")
@@ -63,7 +63,8 @@ N_VAR = _integer("n", "an index of h1, 1..|h1|")
 W2 = Vector("w2", 1, "the second kernel; w2[m] is 0 unless 1 <= m <= k2")
 G = Vector("g", 1, "g[i] = (nabla_{a2} L)_i; 0 unless 1 <= i <= |a2|")
 FLIP_W2 = Vector("flipw2", 1, "flip(w2)[j] = w2[k2-j+1]; 0 unless 1 <= j <= k2")
-JAC = Vector("J", 2, "J[i, n] = d a2_i / d h1_n of the built network; 0 out of range")
+JAC = Vector("J", 2, "J[i, n] = d a2_i / d h1_n, a2 = h1 conv w2 differentiated; 0 out of "
+             "range")
 FULL_CONV = Vector("fullconv", 1, "fullconv[n] = (g full-conv flip(w2))_n, equation (2)")
 VALID_CONV = Vector("validconv", 1, "validconv[n] = (g valid-conv flip(w2))_n, equation (1)")
 FUNCTIONS = frozenset({"max", "min", "Max", "Min", "abs", "Piecewise", "Sum"})
