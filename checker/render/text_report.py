@@ -83,7 +83,8 @@ def verdict_table(verdicts: list[Verdict], title: str = "derivcheck") -> Table:
     table.add_column("time", justify="right", no_wrap=True)
     for v in verdicts:
         # Text(), not str: answers contain [i], which rich would read as markup.
-        table.add_row(Text(v.id), Text(v.title), status_text(v.status), Text(v.method),
+        table.add_row(Text(printable(v.id)), Text(printable(v.title)), status_text(v.status),
+                      Text(printable(v.method)),
                       f"{v.seconds:.2f} s")
     return table
 
@@ -97,7 +98,7 @@ def steps_table(steps: tuple[StepResult, ...]) -> Table:
         how = step.method
         if step.counterexample is not None:
             how += f" — {step.counterexample.describe()}"
-        table.add_row(status_text(step.status), Text(step.text), Text(how))
+        table.add_row(status_text(step.status), Text(printable(step.text)), Text(printable(how)))
     return table
 
 
@@ -121,7 +122,7 @@ def verdict_detail(v: Verdict, show_answer: bool = True) -> RenderableType:
                            border_style=f"verdict.{v.status.value}", expand=False))
     if v.steps:
         parts.append(steps_table(v.steps))
-    title = f"{v.id} {v.title}".strip()
+    title = Text(printable(f"{v.id} {v.title}".strip()))  # Text: never read as markup
     return Panel(Group(*parts), title=title, title_align="left",
                  border_style=f"verdict.{v.status.value}")
 
@@ -141,7 +142,7 @@ def verdict_line(v: Verdict, who: str = "") -> Text:
     detail = v.counterexample.describe() if v.counterexample else v.reason
     if v.status is Status.VERIFIED:
         detail = v.method
-    return Text.assemble(status_text(v.status), f" {who}{v.id}", (": " if detail else ""),
+    return Text.assemble(status_text(v.status), f" {who}{printable(v.id)}", (": " if detail else ""),
                          printable(detail))
 
 
