@@ -302,6 +302,10 @@ def run_prepare_bounded(hook: Callable[[], object], seconds: float, memory_mb: i
             watch.hit = "memory"
         else:
             return
+        # One stop only: disarmed before raising, so no later tick lands in the unwinding
+        # (e.g. inside code that formats this very exception).
+        watch.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
         raise _PrepareStopped
 
     tick = min(_PREPARE_TICK, seconds)
