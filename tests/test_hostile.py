@@ -73,6 +73,26 @@ CASES = [
     ("1.4", "f - y + log(-1)", 2, "not real"),
     ("1.7", "import os", 2, "not one of the accepted answers"),
     ("2.4", "p.__class__", 2, "attribute"),
+    # Caps on what SymPy builds, not only on what is written: each an error naming the cap.
+    ("1.4", "(10**40*f)**100 - y", 2, "(limit 4000 digits)"),
+    ("1.4", "(10**59*f)**100 - y", 2, "(limit 4000 digits)"),
+    ("1.4", "((10**20*f)**20)**20 - y", 2, "(limit 4000 digits)"),
+    ("1.4", "(f + 10**50)**100", 2, "(limit 4000 digits)"),
+    ("1.4", "Sum((10**40*f)**100, (j, 1, 3)) - y", 2, "(limit 4000 digits)"),
+    ("1.4", "Piecewise(((f + 10**50)**100, f < 1/2), (f - y, True))", 2, "(limit 4000 digits)"),
+    ("1.4", "(f**100)**100 - y", 2, "exponent 10000, too large (limit 100"),
+    ("1.4", "((((f**100)**100)**100)**100) - y", 2, "too large (limit 100"),
+    ("1.4", "exp(10**50*log(2))", 2, "too large (limit 100"),
+    ("1.4", "sqrt((10**39)**100 + 1)*f", 2, "(limit 400 digits"),
+    ("1.4", "pow(9, 9**9)", 2, "unknown function `pow`"),
+    # A matrix inverse that exists nowhere, and attributes other than .T.
+    ("2.4", "diag(p) - p*p.T + (p*p.T)**-1 - (p*p.T)**-1", 2, "has no inverse"),
+    ("2.4", "diag(p) - p*p.T + 0*(p*p.T)**-1", 2, "has no inverse"),
+    ("2.4", "diag(p) - p*p.T + 0*p**-1", 2, "only a square matrix has powers and an inverse"),
+    ("2.4", "(p*p.T)**(1/2)", 2, "a matrix power must be a whole number"),
+    ("2.4", "p.I", 2, "attribute `p.I` is not allowed"),
+    ("2.4", "p.H", 2, "attribute `p.H` is not allowed"),
+    ("2.4", "K.T", 2, "attribute `K.T` is not allowed"),
     ("3", "W1 = __import__('os'); W2 = 1; b2 = 1", 2, "unknown function `__import__`"),
 ]
 

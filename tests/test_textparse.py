@@ -118,6 +118,14 @@ REJECTED = [
     ("p - 1", "valid expression"),
     ("diag(f)", "declared vector or matrix"),
     ("Sum(1, (__x, 1, 2))", "cannot be a summation index"),
+    ("p.I", "attribute `p.I` is not allowed"),
+    ("p.H", "attribute `p.H` is not allowed"),
+    ("f.T", "attribute `f.T` is not allowed"),
+    ("pow(9, 9**9)", "unknown function `pow`"),
+    ("(f**10)**11", "builds a power with exponent 110, too large (limit 100"),
+    ("(10**40*f)**100", "builds too large a number"),
+    ("(f + 10**50)**100", "builds too large a number"),
+    ("p**-1", "only a square matrix has powers and an inverse"),
 ]
 
 
@@ -192,6 +200,10 @@ def test_decimals_are_read_exactly_as_written(text: str, expected: sp.Expr) -> N
     ("f**y", None),  # f > 0 on (0, 1)
     ("log(1 - f) + 1/f", None),
     ("f/(f + y)", None),
+    ("0*(p.T*p)**-1", "`p.T*p` invertible"),  # the zero matrix to SymPy
+    ("(p*p.T)**-1", "`p*p.T` invertible"),  # K = 1 is allowed here: not singular for every K
+    ("p/(K - 1)", "`K - 1` ≠ 0"),
+    ("(p*p.T)**2", None),
 ])
 def test_what_an_answer_needs_is_recorded_before_simplification(text: str, needs: str | None) -> None:
     from checker.language.textparse import parse_with_requirements

@@ -19,7 +19,18 @@ from sympy.logic.boolalg import BooleanAtom, BooleanFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
 from checker.language.diagnose import IMPLICIT_PRODUCT, diagnose, latex_in_plain_text, thousands_separated
-from checker.language.requirements import NONNEGATIVE, NONZERO, POSITIVE, Requirement, unproved
+from checker.language.requirements import (
+    INVERTIBLE,
+    NONNEGATIVE,
+    NONZERO,
+    POSITIVE,
+    Requirement,
+    Size,
+    Sizes,
+    powers_made_by,
+    singular,
+    unproved,
+)
 from checker.language.source import Source, normalise_source
 from checker.model.errors import AnswerError
 from checker.model.functions import sigmoid
@@ -28,15 +39,26 @@ from checker.model.namespace import MatrixName, Namespace, Variable, Vector
 
 @dataclass(frozen=True)
 class InputCaps:
-    """Static caps checked before anything is built (each names itself in its error)."""
+    """Caps on the answer (each names itself in its error).
+
+    The text is capped before it is parsed (length, nesting); literals as they are read
+    (digits, a literal's exponent); and what SymPy builds from them at every step, before
+    the step where that can be estimated (a power of a product or sum, a root) and after
+    it in any case: every exponent of a power, every number multiplied out, every number
+    whose root SymPy factors. So `(f**10)**11` (SymPy builds f**110) and
+    `(10**40*f)**100` (a 4,001-digit coefficient) are refused like `f**101` and
+    `10**4001`, and `(f + 10**50)**100` before `expand` multiplies it out."""
 
     max_length: int = 2000
-    max_depth: int = 100
+    max_depth: int = 100  # levels of nesting: exp(exp(f)) is 3 (f is one)
     max_digits: int = 60
-    max_exponent: int = 100
+    max_exponent: int = 100  # a power's exponent, |numerator| and denominator, as built
     max_literal_exponent: int = 300  # 1e300 is allowed, 1e999999999 is not
     # Below Python's 4,300-digit int-to-str limit, which printing a result would hit.
     max_result_digits: int = 4000
+    # A root of a number (sqrt(n), n**(2/3)) makes SymPy factor n**|numerator| (and the
+    # denominator's root): seconds for numbers past a few hundred digits.
+    max_root_digits: int = 400  # numbers from 2**30 on (see _root_cost)
 
 
 DEFAULT_CAPS = InputCaps()
@@ -130,12 +152,16 @@ def _index(column: int | None, lead: int) -> int | None:
 
 
 def _check_depth(tree: ast.AST, limit: int) -> None:
+    """Levels of nesting as a person counts them: each expression inside another is one
+    level (`f` is 1, `exp(f)` 2, `-(f + 1)` 3); parentheses alone add none."""
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
+        if isinstance(node, ast.expr):
+            depth += 1
         if depth > limit:
             raise AnswerError(f"answer nested too deeply (limit {limit} levels)")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
 
 
 def _describe(node: ast.AST) -> str:
@@ -152,6 +178,7 @@ class _Builder:
         self.bound: dict[str, sp.Symbol] = {}
         # What the answer's own operations need, recorded before SymPy simplifies it away.
         self.requirements: list[Requirement] = []
+        self.sizes = Sizes()
 
     def _requires(self, value: sp.Basic, kind: str) -> None:
         if _is_matrix(value):
@@ -194,17 +221,35 @@ class _Builder:
             )
         try:
             result: sp.Basic = method(node)
+            # What SymPy built is measured, whatever the rule that built it.
+            self._within_caps(node, self.sizes.of(result), exact=isinstance(result, sp.Rational))
         except AnswerError as exc:
             if exc.column is not None:
                 raise
             # The innermost node that failed locates the error, for every rule at once.
             raise type(exc)(exc.message, hint=exc.hint, **self._where(node)) from None
-        if isinstance(result, sp.Rational) and _digits(result) > self.caps.max_result_digits:
-            raise AnswerError(
-                f"`{_describe(node)}` is too large a number "
-                f"(limit {self.caps.max_result_digits} digits)"
-            )
         return result
+
+    def _within_caps(self, node: ast.AST, size: Size, exact: bool = False) -> None:
+        """Refuse what is (or would be) built past a cap: `size` measures a step's result,
+        or estimates it before the step is taken."""
+        caps, written = self.caps, self.written(node)
+        if size.exponent > caps.max_exponent:
+            raise AnswerError(f"`{written}` builds a power with exponent {size.exponent}, too large "
+                              f"(limit {caps.max_exponent} for an exponent's numerator and "
+                              "denominator)")
+        if size.digits > caps.max_result_digits:
+            if exact:
+                raise AnswerError(f"`{written}` is too large a number: {size.digits} digits "
+                                  f"(limit {caps.max_result_digits} digits)")
+            raise AnswerError(f"`{written}` builds too large a number: multiplied out, its numbers "
+                              f"reach about {size.digits} digits (limit {caps.max_result_digits} "
+                              "digits)")
+        if size.roots > caps.max_root_digits:
+            raise AnswerError(f"`{written}` takes the root of too large a number: about "
+                              f"{size.roots} digits to factor (limit {caps.max_root_digits} digits "
+                              "for a root: for n**(p/q), n's digits times p mod q; for 1/n**(p/q), "
+                              "n's digits times q - p mod q)")
 
     def scalar(self, node: ast.AST) -> sp.Basic:
         """A number or scalar expression: not a list, a condition or a matrix."""
@@ -279,12 +324,18 @@ class _Builder:
         if operation is None:
             raise AnswerError(f"operator in `{_describe(node)}` is not part of the answer language")
         left, right = self.operand(node.left), self.operand(node.right)
-        if isinstance(node.op, ast.Mult) and _is_matrix(left) and _is_matrix(right):
-            return sp.MatMul(left, right)
         if isinstance(node.op, ast.Div) and _is_matrix(right):
             raise AnswerError(f"cannot divide by a matrix in `{_describe(node)}`")
         if isinstance(node.op, ast.Div) and right.is_zero:
             raise AnswerError(f"division by zero in `{_describe(node)}`")
+        if isinstance(node.op, ast.Mult | ast.Div):
+            # SymPy multiplies numbers and merges roots (sqrt(a)*sqrt(b) is sqrt(a*b)) as
+            # it builds the product: measured before.
+            factor = (self.sizes.of(right) if isinstance(node.op, ast.Mult)
+                      else self.sizes.power(right, sp.Integer(-1)))
+            self._within_caps(node, self.sizes.product([self.sizes.of(left), factor]))
+        if isinstance(node.op, ast.Mult) and _is_matrix(left) and _is_matrix(right):
+            return sp.MatMul(left, right)
         if isinstance(node.op, ast.Div):
             self._divides_by(right)
         return operation(left, right)
@@ -298,21 +349,16 @@ class _Builder:
             raise AnswerError(f"`{self.written(node)}`: `e` is not a name of this question",
                               hint=f"e to a power is written `exp({exponent})`", **self._where(node))
         base, exponent = self.operand(node.left), self.scalar(node.right)
+        if _is_matrix(base):
+            return self._matrix_power(node, base, exponent)
         if exponent.is_number:
             if not exponent.is_Rational:
                 raise AnswerError(f"exponent in `{_describe(node)}` must be a rational number")
-            cap = self.caps.max_exponent
-            if abs(exponent.p) > cap or exponent.q > cap:
-                raise AnswerError(
-                    f"exponent {exponent} in `{_describe(node)}` is too large (limit {cap})"
-                )
+            self._literal_exponent(node, exponent)
             if base.is_zero and exponent.is_negative:
                 raise AnswerError(f"division by zero in `{_describe(node)}`")
-            if base.is_Rational and _digits(base) * abs(exponent) > self.caps.max_result_digits * 2:
-                raise AnswerError(
-                    f"`{_describe(node)}` is too large a number "
-                    f"(limit {self.caps.max_result_digits} digits)"
-                )
+            # SymPy raises a product's numbers (and takes their roots) as it builds the power.
+            self._within_caps(node, self.sizes.power(base, exponent), exact=base.is_Rational)
             if exponent.is_negative:
                 self._divides_by(base)
             if not exponent.is_integer:  # a root: real only where the base is >= 0
@@ -325,6 +371,28 @@ class _Builder:
             self._requires(base, POSITIVE)  # g**e for a real e: real only for g > 0
         elif not exponent.is_nonnegative:
             self._divides_by(base)
+        return sp.Pow(base, exponent)
+
+    def _literal_exponent(self, node: ast.BinOp, exponent: sp.Rational) -> None:
+        cap = self.caps.max_exponent
+        if abs(exponent.p) > cap or exponent.q > cap:
+            raise AnswerError(f"exponent {exponent} in `{_describe(node)}` is too large (limit {cap})")
+
+    def _matrix_power(self, node: ast.BinOp, base: sp.MatrixExpr, exponent: sp.Basic) -> sp.Basic:
+        """A whole power of a square matrix; a negative one needs the matrix invertible,
+        which is refused when it is singular everywhere and recorded otherwise."""
+        rows, cols = base.shape
+        if rows != cols:
+            raise AnswerError(f"`{self.written(node)}`: `{sp.sstr(base)}` is {sp.sstr(rows)} x "
+                              f"{sp.sstr(cols)}, and only a square matrix has powers and an inverse")
+        if not exponent.is_Integer:
+            raise AnswerError(f"`{self.written(node)}`: a matrix power must be a whole number")
+        self._literal_exponent(node, exponent)
+        if exponent.is_negative:
+            why = singular(base, self.namespace)
+            if why is not None:
+                raise AnswerError(f"`{self.written(node)}` is not defined: {why}")
+            self.requirements.append(Requirement(base, INVERTIBLE))
         return sp.Pow(base, exponent)
 
     def _UnaryOp(self, node: ast.UnaryOp) -> sp.Basic:
@@ -441,6 +509,10 @@ class _Builder:
                 self._requires(argument, NONNEGATIVE)
             if name == "log" and argument.is_zero:
                 raise AnswerError(f"log of zero in `{_describe(node)}`")
+            for base, exponent in powers_made_by(name, argument):
+                # sqrt(n) is n**(1/2); exp(log(n)/3) is n**(1/3); tanh and sigmoid are
+                # rewritten to exp later: each a power SymPy computes.
+                self._within_caps(node, self.sizes.power(base, exponent))
             return _UNARY_FUNCTIONS[name](argument)
         if name in _VARIADIC_FUNCTIONS:
             if len(node.args) < 2:
@@ -506,12 +578,6 @@ def is_condition(value: sp.Basic) -> bool:
     """A comparison or a logical combination (a Symbol is a SymPy Boolean too, but
     not a condition here)."""
     return isinstance(value, sp.core.relational.Relational | BooleanFunction | BooleanAtom)
-
-
-def _digits(number: sp.Rational) -> int:
-    # From the bit length: str() of a huge integer would itself hit Python's limit.
-    bits = max(abs(int(number.p)).bit_length(), int(number.q).bit_length())
-    return int(bits * 0.30103) + 1
 
 
 def _is_matrix(value: sp.Basic) -> bool:
