@@ -65,7 +65,7 @@ def sampled_counterexample(claim: Equal, count: int = SAMPLE_POINTS) -> Outcome 
     if found is None:
         return None
     method = (
-        "counterexample (exact arithmetic)" if not found.note
+        "counterexample (exact arithmetic)" if not found.note or found.answer == "undefined"
         else "counterexample (exact point; values by mpmath, re-checked at 120 digits)"
     )
     return Outcome(Status.REFUTED, method, found)
