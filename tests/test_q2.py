@@ -158,3 +158,10 @@ def test_jacobian_answer_using_k_is_checked_at_each_written_out_k() -> None:
     assert check_answer("2.4", "diag(p) - p*p.T*K/2").status is Status.REFUTED
     # Right for every K ≥ 2 (Max(K, 2) = K), but outside what is proved: never refuted.
     assert check_answer("2.4", "diag(p) - p*p.T*Max(K, 2)/K").status is Status.UNDECIDED
+
+
+def test_transpose_of_a_matrix_expression_is_read_and_verified() -> None:
+    # The Jacobian is symmetric: its transpose, written either way, is a right answer.
+    for text in ("(diag(p) - p*p.T).T", "transpose(diag(p) - p*p.T)"):
+        assert check_answer("2.4", text).status is Status.VERIFIED
+    assert check_answer("1.4", "(f - y).T").status is Status.ERROR  # .T on a scalar

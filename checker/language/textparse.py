@@ -474,6 +474,10 @@ class _Builder:
             item = self.namespace.lookup(node.value.id)
             if isinstance(item, MatrixName):
                 return item.symbol.T
+        elif node.attr == "T" and not isinstance(node.value, ast.Name):
+            value = self.build(node.value)  # `(diag(p) - p*p.T).T`: any matrix-valued expression
+            if isinstance(value, sp.MatrixExpr):
+                return value.T
         raise AnswerError(
             f"attribute `{_describe(node)}` is not allowed: `.T` on a declared matrix or vector "
             "is the only attribute of the answer language"
