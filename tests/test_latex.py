@@ -104,7 +104,7 @@ def _check_row(row: Row, chain: bool = False) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Conventions (CONTRACT.md, "LaTeX answers")
+# Conventions (docs/contract.md, "LaTeX answers")
 
 CONVENTIONS = [
     Row("log-is-natural", "q1", r"\log(f)", "log(f)", lambda: sp.log(f)),
