@@ -322,7 +322,13 @@ def test_t_is_the_transpose_of_a_declared_matrix() -> None:
     assert parse_text("p.T", NS) == p.T
 
 
-@pytest.mark.parametrize("text", ["p.I", "p.H", "p.C", "p.inv", "p.T.T", "(p*p.T).I", "(p*p.T).T",
+def test_t_is_the_transpose_of_any_matrix_valued_expression() -> None:
+    p = sp.MatrixSymbol("p", K, 1)
+    assert parse_text("(p*p.T).T", NS) == (p * p.T).T
+    assert parse_text("p.T.T", NS) == p.T.T
+
+
+@pytest.mark.parametrize("text", ["p.I", "p.H", "p.C", "p.inv", "(p*p.T).I", "p.T.I",
                                   "f.T", "f.I", "f.H", "K.T", "x.T", "exp.T", "(f + y).T", "p.t"])
 def test_every_other_attribute_is_an_error(text: str) -> None:
     message = refused(text)
