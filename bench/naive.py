@@ -18,7 +18,17 @@ import sys
 
 import sympy as sp
 
-from checker import AllOf, Chain, Claim, Decided, Equal, Proportional, all_questions, parse_answer
+from checker import (
+    DEFAULT_OPTIONS,
+    AllOf,
+    Chain,
+    Claim,
+    Decided,
+    Equal,
+    Proportional,
+    all_questions,
+    parse_answer,
+)
 from checker.model.functions import rewrite_special
 from checker.prove.canonical import open_unit_substitution
 from checker.run.bounded import LimitHit, Limits, run_bounded
@@ -66,7 +76,7 @@ def main() -> int:
     not_decided: list[str] = []
     for question in all_questions():
         claims += 1
-        claim = question.claim(parse_answer(question, question.reference).value)
+        claim = question.claim(parse_answer(question, question.reference).value, DEFAULT_OPTIONS)
         flat = pairs(claim)
         if flat is None:
             not_decided.append(question.id)
