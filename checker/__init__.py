@@ -7,25 +7,73 @@ derivations (the questions) → run (the API, workers, cache, grading) → rende
 (one module per format, reading model only) → cli.
 
 This module is the public surface: tests, the benchmark and the docs import from here.
+
+Names load on first use (PEP 562): `python -m checker` with a warm cache never pays for
+SymPy, and `from checker import X` works as usual.
 """
 
-from checker.language.answers import Parsed, parse_answer
-from checker.language.latex import latex_to_text
-from checker.language.textparse import parse_text
-from checker.model.claims import AllOf, Chain, Claim, Decided, Equal, Proportional, Step
-from checker.model.errors import AnswerError, UnknownQuestion
-from checker.model.functions import sigmoid
-from checker.model.grades import PersonResult
-from checker.model.namespace import Domain, MatrixName, Namespace, Variable, Vector
-from checker.model.options import DEFAULT_OPTIONS, Options
-from checker.model.question import AnswerKind, Assignment, Question
-from checker.model.verdict import Counterexample, Outcome, Status, StepResult, Verdict, exit_code
-from checker.prove.engine import decide
-from checker.run.api import check_answer, run_all, verify_reference
-from checker.run.bounded import Limits
-from checker.run.cache import ResultCache
-from checker.run.grading import grade
-from checker.run.registry import all_questions, assignment, get, select
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOME = {
+    "AllOf": "checker.model.claims",
+    "AnswerError": "checker.model.errors",
+    "AnswerKind": "checker.model.question",
+    "Assignment": "checker.model.question",
+    "Chain": "checker.model.claims",
+    "Claim": "checker.model.claims",
+    "Counterexample": "checker.model.verdict",
+    "DEFAULT_OPTIONS": "checker.model.options",
+    "Decided": "checker.model.claims",
+    "Domain": "checker.model.namespace",
+    "Equal": "checker.model.claims",
+    "Limits": "checker.run.bounded",
+    "MatrixName": "checker.model.namespace",
+    "Namespace": "checker.model.namespace",
+    "Options": "checker.model.options",
+    "Outcome": "checker.model.verdict",
+    "Parsed": "checker.language.answers",
+    "PersonResult": "checker.model.grades",
+    "Proportional": "checker.model.claims",
+    "Question": "checker.model.question",
+    "ResultCache": "checker.run.cache",
+    "Status": "checker.model.verdict",
+    "Step": "checker.model.claims",
+    "StepResult": "checker.model.verdict",
+    "UnknownQuestion": "checker.model.errors",
+    "Variable": "checker.model.namespace",
+    "Vector": "checker.model.namespace",
+    "Verdict": "checker.model.verdict",
+    "all_questions": "checker.run.registry",
+    "assignment": "checker.run.registry",
+    "check_answer": "checker.run.api",
+    "decide": "checker.prove.engine",
+    "exit_code": "checker.model.verdict",
+    "get": "checker.run.registry",
+    "grade": "checker.run.grading",
+    "latex_to_text": "checker.language.latex",
+    "parse_answer": "checker.language.answers",
+    "parse_text": "checker.language.textparse",
+    "run_all": "checker.run.api",
+    "select": "checker.run.registry",
+    "sigmoid": "checker.model.functions",
+    "verify_reference": "checker.run.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'checker' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DEFAULT_OPTIONS",
