@@ -23,6 +23,7 @@ so far stays, and each worker builds what else it needs within its own limits.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import resource
@@ -312,6 +313,10 @@ def run_prepare_bounded(hook: Callable[[], object], seconds: float, memory_mb: i
     previous_handler: Any = _NOT_SET
     previous_timer = (0.0, 0.0)
     error = ""
+    # A stop raised inside a garbage-collector callback would be swallowed as "unraisable":
+    # the callbacks are suspended while the prepare can be stopped, and put back after.
+    suspended = list(gc.callbacks)
+    gc.callbacks.clear()
     try:
         try:
             previous_handler = signal.signal(signal.SIGALRM, on_tick)
@@ -327,6 +332,8 @@ def run_prepare_bounded(hook: Callable[[], object], seconds: float, memory_mb: i
             _restore(previous_handler, previous_timer, time.monotonic() - start)
     except _PrepareStopped:  # `hit` says which budget ran out
         pass
+    finally:
+        gc.callbacks[:0] = suspended  # before any the hook itself added
     if watch.hit == "timeout":
         return outcome(False, f"timeout: not done within {seconds:g} s")
     if watch.hit == "memory":
