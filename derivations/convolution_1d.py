@@ -299,7 +299,8 @@ def unfolded_sum(function: sp.Expr, *limits: tuple[sp.Expr, sp.Expr, sp.Expr]) -
     whose Piecewise tests j outside the Sum over j), which changes the meaning of
     any Sum that nests a guarded definition. The object is what SymPy's own
     constructor builds, minus that step."""
-    function = sp.sympify(function)
+    if not isinstance(function, sp.Expr):  # built expressions only, never text
+        raise TypeError(f"unfolded_sum needs a SymPy expression, got {type(function).__name__}")
     obj = sp.Expr.__new__(sp.Sum)
     obj._args = (function, *(sp.Tuple(*limit) for limit in limits))
     obj.is_commutative = function.is_commutative
