@@ -10,6 +10,8 @@ so derivatives come out rational in f and counterexamples are exact.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 from sympy.calculus.util import continuous_domain
 
@@ -17,7 +19,7 @@ from checker.model.claims import Decided, Equal, Proportional
 from checker.model.errors import AnswerError
 from checker.model.namespace import LABEL, OPEN_UNIT, REAL, Namespace, Variable
 from checker.model.options import Options
-from checker.model.question import AnswerKind, Question
+from checker.model.question import AnswerKind, PlotSpec, Question
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
 from checker.prove.canonical import open_unit_substitution
 from checker.prove.sampling import evaluate
@@ -226,6 +228,12 @@ def better_loss_claim(word: str, options: Options) -> Decided:
 
 
 
+def plot_in_f(truth: Callable[[], sp.Expr], rewrite: Callable[[sp.Expr], sp.Expr] | None = None) -> PlotSpec:
+    """Answers in f over (0, 1), one plot for y = 0 and one for y = 1, against `truth`:
+    the same derivation the question's claim compares with."""
+    return PlotSpec("f", 0.0, 1.0, truth, fixed=(("y", (0, 1)),), rewrite=rewrite)
+
+
 QUESTIONS: list[Question] = []  # this module's questions, in the order asked
 
 QUESTIONS.append(Question(
@@ -253,6 +261,7 @@ QUESTIONS.append(Question(
     reference="-y*log(f) - (1-y)*log(1-f)",
     truth="cross-entropy -sum_c p_c log q_c of the target (y, 1-y) against the output (f, 1-f)",
     claim=lambda answer, options: Equal(labels_resolved(answer), ce_loss(), DOMAINS),
+    plot=plot_in_f(ce_loss),
 ))
 QUESTIONS.append(Question(
     id="1.4", title="dL_CE/da through the sigmoid",
@@ -262,6 +271,7 @@ QUESTIONS.append(Question(
     truth="SymPy differentiates L_CE(sigmoid(a), y) in a; compared in (f, y) via a = logit(f)",
     claim=lambda answer, options: Equal(labels_resolved(in_f(answer)), gradient_through_sigmoid(ce_loss()),
                                          DOMAINS),
+    plot=plot_in_f(lambda: gradient_through_sigmoid(ce_loss()), rewrite=in_f),
 ))
 QUESTIONS.append(Question(
     id="1.5", title="mean-squared error L_MSE(f, y), up to a positive factor",
@@ -270,6 +280,7 @@ QUESTIONS.append(Question(
     reference="(f-y)**2/2",
     truth="the mean of squared errors over the one output, equal up to a constant factor c > 0",
     claim=lambda answer, options: Proportional(labels_resolved(answer), mse_loss(), DOMAINS),
+    plot=plot_in_f(mse_loss),
 ))
 QUESTIONS.append(Question(
     id="1.6", title="dL_MSE/da through the sigmoid, up to a positive factor",
@@ -279,6 +290,7 @@ QUESTIONS.append(Question(
     truth="SymPy differentiates L_MSE(sigmoid(a), y) in a; equal up to a constant factor c > 0",
     claim=lambda answer, options: Proportional(labels_resolved(in_f(answer)),
                                                 gradient_through_sigmoid(mse_loss()), DOMAINS),
+    plot=plot_in_f(lambda: gradient_through_sigmoid(mse_loss()), rewrite=in_f),
 ))
 QUESTIONS.append(Question(
     id="1.7", title="the more appropriate loss for binary classification",

@@ -260,7 +260,8 @@ def test_grade_only_grades_the_asked_questions() -> None:
     document = json.loads(result.stdout)
     assert result.returncode == 0
     assert [item["id"] for item in document["results"]] == ["1.4", "4.1"]
-    assert document["people"][0]["questions"] == 2
+    assert [q["id"] for q in document["people"][0]["questions"]] == ["1.4", "4.1"]
+    assert document["people"][0]["max_score"] == 2
     assert run("grade", bob, "--only", "1.4", "--strict").returncode == 1
 
 

@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import class_report
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import DEFAULT_OPTIONS, Limits, Status, Verdict, check_answer, grade
 from checker.render.class_report import render_class, render_csv
-from checker.render.json_report import render_graded_json
+from checker.render.json_report import render_class_json
 from checker.render.junit_report import render_graded_junit
 from checker.run.cache import MAX_DEPTH, MAX_ROW_BYTES, ResultCache, answer_key, decode
 
@@ -236,9 +237,9 @@ def test_poisoned_cache_still_gives_a_complete_class_report(tmp_path: Path) -> N
     assert sum(1 for _ in junit.iter("testcase")) == 6
     rows = list(csv.reader(io.StringIO(render_csv(poisoned))))
     assert len(rows) == 1 + 6
-    document = json.loads(render_graded_json(poisoned, 3))
-    assert len(document["results"]) == 6 and len(document["people"]) == 3
-    table = render_class(poisoned, ["1.4", "1.7", "2.2"], 1.0)
+    document = json.loads(render_class_json(class_report(poisoned, ["1.4", "1.7", "2.2"])))
+    assert len(document["results"]) == 9 and len(document["people"]) == 3
+    table = render_class(class_report(poisoned, ["1.4", "1.7", "2.2"]))
     assert all(name in table for name in ("ada", "bob", "cy"))
 
 

@@ -5,28 +5,23 @@ its exit code. Every report goes through `emit`, so a reader that leaves early
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
 
-from checker.cli.options import UsageError, build_parser
+from checker.cli.options import build_parser
+from checker.cli.output import emit, question_for, selected
 from checker.cli.statements import find as find_statement
-from checker.cli.terminal import Terminal, reader_left
-from checker.model.errors import AnswerError, UnknownQuestion, suggest_ids
-from checker.model.grades import PersonResult
+from checker.cli.terminal import Terminal
+from checker.model.errors import AnswerError
 from checker.model.options import Options
 from checker.model.question import AnswerKind, Question
-from checker.model.verdict import ExitCode, Verdict, exit_code, grade_exit_code
+from checker.model.verdict import Verdict, exit_code
 from checker.run.api import check_answer, run_all
 from checker.run.bounded import Limits
 from checker.run.cache import ResultCache
-from checker.run.registry import all_questions, assignment, get, select
+from checker.run.registry import all_questions, assignment
 
 KIND_HINTS = {
     AnswerKind.EXPRESSION: "one expression in the names below",
@@ -69,34 +64,9 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
                                options=options)
         return emit(terminal, verdict.status.exit_code,
                     lambda: _report([verdict], args, terminal, detailed=True))
-    return _grade(args, terminal, limits, cache, options)
+    from checker.cli.grading import grade_command
 
-
-def emit(terminal: Terminal, code: int, write: Callable[[], None]) -> int:
-    """Write a report; a closed pipe ends it quietly, with the run's own code."""
-    try:
-        write()
-        terminal.out.flush()
-    except BrokenPipeError:
-        reader_left()
-    return code
-
-
-def question_for(qid: str) -> Question:
-    try:
-        return get(qid)
-    except UnknownQuestion:
-        raise UsageError(f"unknown question ID `{qid}`{suggest_ids(qid, assignment().ids)}") from None
-
-
-def selected(prefixes: list[str]) -> list[Question]:
-    for prefix in prefixes:  # one at a time, to name the one that matches nothing
-        try:
-            select([prefix])
-        except UnknownQuestion:
-            raise UsageError(f"no question ID matches `{prefix}`"
-                             f"{suggest_ids(prefix, assignment().ids)}") from None
-    return select(prefixes)
+    return grade_command(args, terminal, limits, cache, options)
 
 
 def read_answer(terminal: Terminal) -> str:
@@ -132,102 +102,6 @@ def _report(verdicts: list[Verdict], args: argparse.Namespace, terminal: Termina
             render_check(verdicts, console)
         else:
             render_verify(verdicts, console, every=args.verbose)
-
-
-def _grade(args: argparse.Namespace, terminal: Terminal, limits: Limits, cache: ResultCache | None,
-           options: Options) -> int:
-    from rich.progress import Progress
-
-    from checker.run.grading import grade  # loads only for grading
-
-    paths: list[str] = args.files
-    if paths.count("-") > 1:
-        raise UsageError("standard input (`-`) can be read only once")
-    if args.out:
-        check_writable(args.out)  # before the work, not after it
-    only = tuple(q.id for q in selected(args.only)) if args.only else None
-    # A path that does not exist is a usage error (exit 4), but the report still covers
-    # every other file (and names this one), so the run's work is never lost.
-    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
-    started = time.perf_counter()
-    with Progress(console=terminal.console(stderr=True), transient=True,
-                  disable=args.quiet or not terminal.err.isatty()) as progress:
-        task = progress.add_task("checking answers", total=None)
-        results = grade(paths, limits, args.jobs, lambda: progress.advance(task), cache,
-                        options, only)
-    unreadable = any(r.file_error for path, r in zip(paths, results, strict=True) if path not in missing)
-    code = grade_exit_code([s for r in results for s in r.statuses], unreadable, args.strict)
-    if missing:
-        code = ExitCode.USAGE
-    report = render_graded(results, args, only or assignment().ids, time.perf_counter() - started,
-                           code)
-    if args.out:
-        write_atomically(args.out, report)
-        terminal.warn(f"report written to {args.out}")
-    else:
-        emit(terminal, code, lambda: terminal.say(report))
-    if missing:
-        terminal.warn(f"error: no such file: {', '.join(missing)} (graded the others; see the report)")
-    return int(code)
-
-
-def render_graded(results: list[PersonResult], args: argparse.Namespace, ids: tuple[str, ...],
-                  seconds: float, code: int) -> str:
-    if args.format == "json":
-        from checker.render.json_report import render_graded_json
-
-        return render_graded_json(results, len(ids), code) + "\n"
-    if args.format == "junit":
-        from checker.render.junit_report import render_graded_junit
-
-        return render_graded_junit(results) + "\n"
-    if args.format == "csv":
-        from checker.render.class_report import render_csv
-
-        return render_csv(results)
-    if args.quiet:
-        from checker.render.text_report import make_console, render_people
-
-        buffer = io.StringIO()
-        render_people(results, len(ids), make_console(buffer))
-        return buffer.getvalue()
-    from checker.render.class_report import render_class
-
-    report = render_class(results, ids, seconds)
-    if args.verbose:
-        from checker.render.text_report import make_console, render_people
-
-        buffer = io.StringIO()
-        render_people(results, len(ids), make_console(buffer), every_answer=True)
-        report += buffer.getvalue()
-    return report
-
-
-def check_writable(path: str) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise UsageError(f"--out {path} is a directory")
-    if not os.path.isdir(directory):
-        raise UsageError(f"--out {path}: directory {directory} does not exist")
-    if not os.access(directory, os.W_OK):
-        raise UsageError(f"--out {path}: directory {directory} is not writable")
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".derivcheck-", suffix=".tmp")
-    except OSError as exc:
-        raise UsageError(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def _list(console: Console) -> None:

@@ -19,6 +19,10 @@ from checker.render.text_report import COLOR_CHOICES
 from checker.run.bounded import DEFAULT_MEMORY, DEFAULT_TIMEOUT, check_memory, check_timeout
 
 FORMATS = ("text", "json", "junit")
+# `grade` writes class reports too; gradescope and prairielearn grade one submission.
+GRADE_FORMATS = (*FORMATS, "csv", "gradebook", "html", "gradescope", "prairielearn")
+ONE_SUBMISSION_FORMATS = ("gradescope", "prairielearn")
+AUDIENCES = ("staff", "student")
 SHELLS = ("bash", "zsh", "tcsh")
 DEFAULT_JOBS = max(1, os.cpu_count() or 1)
 EXIT_CODES = """exit codes:
@@ -98,7 +102,13 @@ def build_parser(question_ids: Sequence[str] = ()) -> tuple[argparse.ArgumentPar
     given.add_argument("--latex", metavar="TEX", help="the answer written in LaTeX "
                        "(`-`: read it from standard input)")
 
-    grade = command("grade", "grade answer files (TOML, one per person)")
+    grade = command("grade", "grade answer files (TOML, one per person)",
+                    "Grade answer files (TOML, one per person) into a class report, with points "
+                    "from a course file (--course, else ./derivcheck.toml, else [tool.derivcheck] "
+                    "in ./pyproject.toml, else one point per question). Formats: text, json, junit, "
+                    "csv (one row per answer), gradebook (one row per person, for Moodle and "
+                    "Canvas), html (one self-contained page), gradescope and prairielearn (the "
+                    "result of one submission, for an autograder).")
     _complete(grade.add_argument("files", nargs="+", metavar="FILE",
                                  help="answer files; `-` reads one from standard input"), "file")
     _ids(grade.add_argument("--only", nargs="+", action="extend", metavar="ID",
@@ -108,8 +118,17 @@ def build_parser(question_ids: Sequence[str] = ()) -> tuple[argparse.ArgumentPar
                        "instead of 0 once every file is graded")
     _complete(grade.add_argument("--out", metavar="FILE",
                                  help="write the report to FILE (atomically)"), "file")
+    _complete(grade.add_argument("--course", metavar="FILE",
+                                 help="the course file: points per question and how undecided "
+                                 "and error answers score (default ./derivcheck.toml)"), "file")
+    _complete(grade.add_argument("--overrides", metavar="FILE",
+                                 help="staff decisions, CSV `person,question,points,comment`, "
+                                 "applied on every run"), "file")
+    grade.add_argument("--audience", type=choice(AUDIENCES), default=None, metavar="WHO",
+                       help="staff (everything) or student (no reference answer or truth value); "
+                       "default student for gradescope and prairielearn, staff otherwise")
     for runner in (verify, check, grade):
-        _add_run_options(runner, formats=(*FORMATS, "csv") if runner is grade else FORMATS)
+        _add_run_options(runner, formats=GRADE_FORMATS if runner is grade else FORMATS)
     for runner in (verify, grade):
         runner.add_argument("--jobs", type=POSITIVE_INT, default=DEFAULT_JOBS, metavar="N",
                              help=f"run N checks at once, each in its own process "

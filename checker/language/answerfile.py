@@ -1,6 +1,8 @@
 """Answer files: one TOML file per person.
 
     name = "Ada Lovelace"            # optional; the file name without .toml otherwise
+    id = "260001"                    # optional: the student id a gradebook knows
+    email = "ada@example.edu"        # optional
 
     [answers]
     "1.4" = "f - y"                  # plain-text answer language
@@ -56,6 +58,11 @@ class AnswerSheet:
     person: str
     path: str
     entries: tuple[Entry, ...]
+    student_id: str = ""
+    email: str = ""
+
+
+IDENTITY_KEYS = ("name", "id", "email")  # who wrote the file, beside [answers]
 
 
 STDIN = "-"  # the path that names standard input, as in most command-line tools
@@ -89,6 +96,14 @@ def load(path: str, assignment: Assignment, only: Collection[str] | None = None)
     person = document.get("name", stem)
     if not isinstance(person, str) or not person.strip():
         raise AnswerFileError(f"{shown}: `name` must be a non-empty string")
+    identity = {}
+    for key in ("id", "email"):
+        value = document.get(key, "")
+        if isinstance(value, int) and not isinstance(value, bool) and key == "id":
+            value = str(value)  # `id = 260001` is as good as `id = "260001"`
+        if not isinstance(value, str) or len(value) > 200:
+            raise AnswerFileError(f"{shown}: `{key}` must be a string of at most 200 characters")
+        identity[key] = printable(value.strip())
     answers = document.get("answers", {})
     if not isinstance(answers, dict):
         raise AnswerFileError(f"{shown}: `answers` must be a table: a line `[answers]`, then "
@@ -99,7 +114,7 @@ def load(path: str, assignment: Assignment, only: Collection[str] | None = None)
     # anything else makes the file unusable, with a message.
     unexpected = []
     for key, value in document.items():
-        if key in ("name", "answers"):
+        if key in (*IDENTITY_KEYS, "answers"):
             continue
         found = [e for e in _entries(assignment, str(key), value, inside=False)
                  if e.qid in assignment.ids or e.qid != str(key)]
@@ -107,18 +122,22 @@ def load(path: str, assignment: Assignment, only: Collection[str] | None = None)
             entries += found
         else:
             unexpected.append(str(key))
+    if assignment.name in unexpected or "tool" in unexpected:
+        raise AnswerFileError(f"{shown} is a course file (points per question), not an answer file",
+                              hint="pass it with --course, not as a FILE to grade")
     if unexpected:
         keys = ", ".join(f"`{printable(k)}`" for k in sorted(unexpected))
         tables = [k for k in unexpected if isinstance(document[k], dict)]
         advice = did_you_mean(tables[0], ["answers"]) if tables else ""
-        raise AnswerFileError(f"{shown}: unexpected key(s) {keys}; an answer file has `name` and an "
-                              f"[answers] table{advice}")
+        raise AnswerFileError(f"{shown}: unexpected key(s) {keys}; an answer file has `name`, `id`, "
+                              f"`email` and an [answers] table{advice}")
     if "answers" not in document and not entries:
         raise AnswerFileError(f"{shown}: no [answers] table: put a line `[answers]` above the answers")
     if only is not None:
         # An entry no question owns (an unknown ID) may be the one asked for, mistyped.
         entries = [e for e in entries if e.qid in only or e.qid not in assignment.ids]
-    return AnswerSheet(printable(person.strip()), shown, tuple(entries))
+    return AnswerSheet(printable(person.strip()), shown, tuple(entries),
+                       student_id=identity["id"], email=identity["email"])
 
 
 def _read(path: str, shown: str) -> bytes:
@@ -176,8 +195,8 @@ def _could_extend(prefix: str, ids: tuple[str, ...]) -> bool:
 
 
 def _entry(assignment: Assignment, qid: str, value: Any) -> Entry:
-    if qid == "name":
-        return Entry(qid, repr(value), problem="`name` belongs above the [answers] table")
+    if qid in IDENTITY_KEYS:
+        return Entry(qid, repr(value), problem=f"`{qid}` belongs above the [answers] table")
     try:
         question = assignment.get(qid)
     except AnswerError:

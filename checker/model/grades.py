@@ -17,6 +17,8 @@ class PersonResult:
     path: str  # the file, printable
     verdicts: tuple[Verdict, ...] = ()  # one per answered question, in file order
     file_error: str = ""  # why the whole file could not be read; "" when it was
+    student_id: str = ""  # the `id` the file gives, for a gradebook; "" when none
+    email: str = ""
 
     @property
     def verified(self) -> int:

@@ -28,6 +28,24 @@ class AnswerKind(str, Enum):
 
 
 @dataclass(frozen=True)
+class PlotSpec:
+    """Answers to a question of one variable, plotted against the truth over that variable.
+
+    One plot per combination of the fixed names' values (`y = 0`, `y = 1`), over the open
+    interval (low, high) of `variable`, ends excluded. The truth is the question's own
+    derivation (the expression its claim compares with), never retyped for the plot."""
+
+    variable: str
+    low: float
+    high: float
+    truth: Callable[[], Any]  # () -> the truth as a SymPy expression in the namespace's symbols
+    fixed: tuple[tuple[str, tuple[int, ...]], ...] = ()  # name -> the values it takes, one plot each
+    # A parsed answer -> the same function in the plotted names (`a` through a = logit(f));
+    # None: the answer as parsed. It must be an identity on the question's domain.
+    rewrite: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     title: str
@@ -44,6 +62,7 @@ class Question:
     # module's caches. Run in the parent before a batch forks its workers, so every
     # worker inherits it instead of rebuilding it; never given any answer text.
     prepare: Callable[[Options], object] | None = None
+    plot: PlotSpec | None = None  # answers of one variable: how the class overview plots them
 
 
 @dataclass(frozen=True)

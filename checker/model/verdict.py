@@ -80,7 +80,9 @@ class Counterexample:
         prefix = f"{self.where}: " if self.where else ""
         point = f"{point}: " if point else ""
         suffix = f" ({self.note})" if self.note else ""
-        return f"{prefix}{point}your answer {self.answer}, truth {self.truth}{suffix}"
+        # A report for students leaves the truth out (checker.model.course.for_students).
+        truth = f", truth {self.truth}" if self.truth else ""
+        return f"{prefix}{point}your answer {self.answer}{truth}{suffix}"
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Counterexample:

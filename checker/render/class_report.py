@@ -1,4 +1,5 @@
-"""Class-wide reports for `grade`: a table (person × question) and CSV.
+"""Class-wide reports for `grade`: an overview, grouped wrong answers, a table (person ×
+question), and CSV.
 
 Every field a person controls (name, file name, question ID, answer text quoted in a
 reason) is printed through `terminal_text` inside a rich `Text` (escapes shown, markup
@@ -9,61 +10,128 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 
 from rich.table import Table
 from rich.text import Text
 
+from checker.model.course import QuestionScore
 from checker.model.grades import PersonResult
+from checker.model.overview import AnswerGroup, ClassReport
 from checker.model.printable import csv_cell, terminal_text
-from checker.model.verdict import Status, Verdict
-from checker.render.text_report import MARKS, make_console, status_text
+from checker.model.verdict import Status
+from checker.render.text_report import MARKS, make_console, points_text, status_text
 
 
-def render_class(results: list[PersonResult], question_ids: Sequence[str], seconds: float) -> str:
-    total = len(question_ids)
+def render_class(report: ClassReport) -> str:
+    """The overview (one screen), the wrong answers grouped (one comment per mistake), the
+    table of people × questions, and what could not be read."""
     buffer = io.StringIO()
     console = make_console(buffer)
-    # One column per question, one mark per sub-question in ID order: 22 IDs fit a terminal.
-    groups: dict[str, list[str]] = {}
-    for qid in question_ids:
-        groups.setdefault(qid.split(".")[0], []).append(qid)
-    table = Table(title="class", title_justify="left")
-    table.add_column("person", no_wrap=True)
-    for number in groups:
-        table.add_column(f"Q{number}", no_wrap=True)
-    table.add_column("score", justify="right", no_wrap=True)
-    for r in results:
-        by_id = {v.id: v for v in r.verdicts}
-        cells = [Text.assemble(*(_cell(by_id.get(qid)) for qid in ids)) for ids in groups.values()]
-        score = "file error" if r.file_error else r.score(total)
-        table.add_row(Text(terminal_text(r.person)), *cells, Text(score))
-    console.print(table)
-    order = "; ".join(f"Q{n}: {', '.join(ids)}" for n, ids in groups.items() if len(ids) > 1)
-    console.print(Text(f"✓ verified  ✗ refuted  ? undecided  ! error  · not answered  ({order})",
-                       style="report.dim"))
-    for r in results:
+    for line in overview_lines(report):
+        console.print(line, soft_wrap=True)
+    groups = report.overview.wrong_answers
+    if groups:
+        console.print(Text("\nwrong answers, grouped (answers proved equal are one group):",
+                           style="report.label"))
+        for group in groups:
+            console.print(_group_line(group), soft_wrap=True)
+    console.print(_table(report))
+    order = terminal_text("; ".join(f"Q{n}: {', '.join(ids)}"
+                                    for n, ids in _by_number(report.course.ids).items() if len(ids) > 1))
+    console.print(Text(f"✓ verified  ✗ refuted  ? undecided  ! error  · not answered  * overridden"
+                       f"  ({order})", style="report.dim"), soft_wrap=True)
+    for score in report.scores:
+        r = score.result
         if r.file_error:
             console.print(Text.assemble(status_text(Status.ERROR),
                                         f" {terminal_text(r.person)} {terminal_text(r.path)}: ",
-                                        terminal_text(r.file_error)))
-        for v in r.verdicts:
-            if v.status is Status.VERIFIED:
-                continue
-            detail = v.counterexample.describe() if v.counterexample else (v.reason or v.method)
-            console.print(Text.assemble(status_text(v.status),
-                                        f" {terminal_text(r.person)} {terminal_text(v.id)}: ",
-                                        terminal_text(detail)))
-    people = len(results)
-    console.print(Text(f"{people} file{'s' if people != 1 else ''} graded in {seconds:.2f} s",
-                       style="report.dim"))
+                                        terminal_text(r.file_error)), soft_wrap=True)
+    people = len(report.scores)
+    console.print(Text(f"{people} file{'s' if people != 1 else ''} graded in {report.run.seconds:.2f} s"
+                       f" · derivcheck {report.run.derivcheck_version}, SymPy "
+                       f"{report.run.sympy_version}", style="report.dim"))
     return buffer.getvalue()
 
 
-def _cell(verdict: Verdict | None) -> Text:
-    if not isinstance(verdict, Verdict):
+def overview_lines(report: ClassReport) -> list[Text]:
+    """At most about 30 lines, whatever the class size: totals, a histogram, pass rates."""
+    o = report.overview
+    course = report.course
+    source = f"course file {terminal_text(course.source)}" if course.source else "one point per question"
+    unread = o.people - o.graded
+    lines = [Text.assemble((f"{terminal_text(course.assignment)}: ", "report.label"),
+                           f"{o.people} file{'s' if o.people != 1 else ''}, {o.graded} graded",
+                           (f", {unread} unreadable" if unread else "", "verdict.error"),
+                           f" · mean {points_text(o.mean)}, median {points_text(o.median)} of "
+                           f"{points_text(o.max_total)} points · {source}")]
+    flagged = [(s.result.person, q) for s in report.scores for q in s.flagged]
+    overridden = sum(q.override is not None for s in report.scores for q in s.questions)
+    if flagged or overridden:
+        people = len({person for person, _ in flagged})
+        lines.append(Text.assemble((f"{len(flagged)} answer{'s' if len(flagged) != 1 else ''} of "
+                                    f"{people} {'person' if people == 1 else 'people'} flagged for "
+                                    "review" if flagged else "", "verdict.undecided"),
+                                   f"{' · ' if flagged and overridden else ''}"
+                                   f"{f'{overridden} grade(s) overridden by staff' if overridden else ''}"))
+    if o.histogram:
+        widest = max(b.count for b in o.histogram) or 1
+        lines.append(Text("score distribution:", style="report.label"))
+        for b in o.histogram:
+            bar = "#" * round(24 * b.count / widest)  # ASCII: survives any terminal encoding
+            lines.append(Text(f"  {points_text(b.low):>6}–{points_text(b.high):<6} {bar} {b.count}"))
+    by_number: dict[str, list[str]] = {}
+    for q in o.questions:
+        by_number.setdefault(q.id.split(".")[0], []).append(
+            f"{terminal_text(q.id)} {round(100 * q.pass_rate)}%")
+    if by_number:
+        lines.append(Text("verified (pass rate per question):", style="report.label"))
+        lines += [Text(f"  Q{terminal_text(number)}: " + "  ".join(cells))
+                  for number, cells in by_number.items()]
+    return lines
+
+
+def _group_line(group: AnswerGroup) -> Text:
+    shown = ", ".join(terminal_text(p) for p in group.people[:3])
+    more = f", +{group.count - 3} more" if group.count > 3 else ""
+    detail = group.counterexample.describe() if group.counterexample else group.reason
+    return Text.assemble(status_text(group.status), f" {terminal_text(group.question)} ×{group.count}  ",
+                         (terminal_text(group.answer), "report.label"),
+                         f"  — {terminal_text(detail)}" if detail else "",
+                         (f"  ({shown}{more})", "report.dim"))
+
+
+def _table(report: ClassReport) -> Table:
+    question_ids = report.course.ids
+    groups = _by_number(question_ids)
+    table = Table(title="class", title_justify="left")
+    table.add_column("person", no_wrap=True)
+    for number in groups:
+        table.add_column(Text(f"Q{terminal_text(number)}"), no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    for score in report.scores:
+        by_id = {q.id: q for q in score.questions}
+        cells = [Text.assemble(*(_cell(by_id.get(qid)) for qid in ids)) for ids in groups.values()]
+        total = ("file error" if score.result.file_error
+                 else f"{points_text(score.total)}/{points_text(score.max_total)}")
+        table.add_row(Text(terminal_text(score.result.person)), *cells, Text(total))
+    return table
+
+
+def _by_number(question_ids: tuple[str, ...]) -> dict[str, list[str]]:
+    """One column per question, one mark per sub-question in ID order: 23 IDs fit a terminal."""
+    groups: dict[str, list[str]] = {}
+    for qid in question_ids:
+        groups.setdefault(qid.split(".")[0], []).append(qid)
+    return groups
+
+
+
+
+def _cell(score: QuestionScore | None) -> Text:
+    if score is None or score.status is None:
         return Text("·", style="report.dim")
-    return Text(MARKS[verdict.status], style=f"verdict.{verdict.status.value}")
+    mark = MARKS[score.status] + ("*" if score.override else "")
+    return Text(mark, style=f"verdict.{score.status.value}")
 
 
 def render_csv(results: list[PersonResult]) -> str:

@@ -5,31 +5,40 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from checker.model.grades import PersonResult
+from checker.model.overview import ClassReport
 from checker.model.verdict import Status, Verdict, exit_code
+from checker.render.class_data import points, question_data, report_data
 
 
 def render_json(verdicts: list[Verdict]) -> str:
     return _document([v.to_json() for v in verdicts], [v.status for v in verdicts], {})
 
 
-def render_graded_json(results: list[PersonResult], question_count: int,
-                       code: int | None = None) -> str:
-    """A class: every verdict with its person and file, a file error as its own item.
-    `code` is the exit code of the run that wrote it (`grade` has its own rule); without
-    it, the worst-of rule of `verify` and `check`."""
+def render_class_json(report: ClassReport) -> str:
+    """A graded class: every answer (and every unanswered question) with its person, file
+    and points; a file error as its own item; then the people, the overview and the run."""
     items: list[dict[str, object]] = []
-    for r in results:
+    for score in report.scores:
+        r = score.result
+        who = {"person": r.person, "student_id": r.student_id or None, "file": r.path}
         if r.file_error:
-            items.append({"id": None, "person": r.person, "file": r.path, "status": "error",
-                          "method": "answer file", "seconds": 0.0, "counterexample": None,
-                          "reason": r.file_error})
-        items += [{**v.to_json(), "person": r.person, "file": r.path} for v in r.verdicts]
-    people = [{"person": r.person, "file": r.path, "verified": r.verified,
-               "questions": question_count, "score": r.score(question_count),
-               "file_error": r.file_error or None} for r in results]
-    statuses = [s for r in results for s in r.statuses]
-    return _document(items, statuses, {"people": people}, code)
+            items.append({"id": None, **who, "status": "error", "method": "answer file",
+                          "seconds": 0.0, "counterexample": None, "reason": r.file_error,
+                          "points": 0, "max_points": points(score.max_total)})
+            continue
+        for q in score.questions:
+            if q.verdict is None:
+                items.append({"id": q.id, **who, "status": "not answered", "method": "",
+                              "seconds": 0.0, "counterexample": None, "reason": "",
+                              **question_data(q)})
+            else:
+                items.append({**q.verdict.to_json(), **who, **question_data(q)})
+    statuses = [s for score in report.scores for s in score.result.statuses]
+    answered = [item for item in items if item["status"] != "not answered"]
+    document = json.loads(_document(answered, statuses, {}, report.exit_code))
+    document["results"] = items
+    document["summary"]["not answered"] = len(items) - len(answered)
+    return json.dumps({**document, **report_data(report)}, indent=2, ensure_ascii=False)
 
 
 def _document(items: list[dict[str, object]], statuses: list[Status],

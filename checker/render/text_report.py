@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import IO
 
 from rich.console import Console, Group, RenderableType
@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
-from checker.model.grades import PersonResult
+from checker.model.course import PersonScore
 from checker.model.printable import printable
 from checker.model.verdict import Status, StepResult, Verdict
 
@@ -153,25 +153,33 @@ def render_lines(verdicts: list[Verdict], console: Console) -> None:
     console.print(render_summary(verdicts), soft_wrap=True)
 
 
-def render_people(results: list[PersonResult], total: int, console: Console,
-                  every_answer: bool = False) -> None:
-    """grade --quiet: a line per person (score, or why the file was not read), then the summary;
-    grade --verbose appends a line for every answer."""
-    for r in results:
+def render_people(scores: Sequence[PersonScore], console: Console, every_answer: bool = False) -> None:
+    """grade --quiet: a line per person (points, or why the file was not read), then the
+    summary; grade --verbose appends a line for every answer."""
+    for score in scores:
+        r = score.result
         who = f"{printable(r.person)} ({printable(r.path)})"
         if r.file_error:
             console.print(Text.assemble(status_text(Status.ERROR), f" {who}: ", printable(r.file_error)),
                           soft_wrap=True)
         else:
-            console.print(Text(f"{who}: {r.score(total)} verified"), soft_wrap=True)
+            flagged = f", {len(score.flagged)} flagged for review" if score.flagged else ""
+            console.print(Text(f"{who}: {points_text(score.total)}/{points_text(score.max_total)} points, "
+                               f"{r.verified} of {len(score.questions)} verified{flagged}"),
+                          soft_wrap=True)
         if every_answer:
             for v in r.verdicts:
                 console.print(Text.assemble("  ", verdict_line(v)), soft_wrap=True)
+    results = [score.result for score in scores]
     unread = sum(bool(r.file_error) for r in results)
     files = f"{len(results)} file{'s' if len(results) != 1 else ''}"
     console.print(Text.assemble(f"{files}: ", render_summary([v for r in results for v in r.verdicts]),
                                 (f"; {unread} could not be read" if unread else "", "verdict.error")),
                   soft_wrap=True)
+
+
+def points_text(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def render_summary(verdicts: list[Verdict]) -> Text:

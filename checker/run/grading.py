@@ -59,4 +59,5 @@ def _assemble(sheet: AnswerSheet | PersonResult, verdicts: dict[Key, Verdict]) -
                                answer=entry.text, reason=entry.problem))
         else:
             out.append(replace(verdicts[(entry.qid, entry.text, entry.latex)]))
-    return PersonResult(sheet.person, sheet.path, tuple(out))
+    return PersonResult(sheet.person, sheet.path, tuple(out), student_id=sheet.student_id,
+                        email=sheet.email)

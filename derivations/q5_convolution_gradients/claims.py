@@ -59,7 +59,8 @@ def size_claim(mode: ConvMode) -> Callable[[Any, Options], Decided]:
 
         def decide() -> Outcome:
             rule = output_length(mode)
-            link = Link(f"|a2| (= {sp.sstr(rule)} by the length rule)",
+            # The rule itself is the answer to 5.1 and 5.4: it is never named where students read.
+            link = Link("|a2| by the length rule",
                         answer_side("your |a2|", answer), length_truth())
             proved = ProvedLink(link, substituted(answer, mode), rule)
             decided = decide_every_size(

@@ -1,0 +1,68 @@
+"""What every command shares at its edge: finding questions by ID (a usage error when
+none matches), and writing a report to the terminal or to a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+
+from checker.cli.options import UsageError
+from checker.cli.terminal import Terminal, reader_left
+from checker.model.errors import UnknownQuestion, suggest_ids
+from checker.model.question import Question
+from checker.run.registry import assignment, get, select
+
+
+def emit(terminal: Terminal, code: int, write: Callable[[], None]) -> int:
+    """Write a report; a closed pipe ends it quietly, with the run's own code."""
+    try:
+        write()
+        terminal.out.flush()
+    except BrokenPipeError:
+        reader_left()
+    return code
+
+
+def question_for(qid: str) -> Question:
+    try:
+        return get(qid)
+    except UnknownQuestion:
+        raise UsageError(f"unknown question ID `{qid}`{suggest_ids(qid, assignment().ids)}") from None
+
+
+def selected(prefixes: list[str]) -> list[Question]:
+    for prefix in prefixes:  # one at a time, to name the one that matches nothing
+        try:
+            select([prefix])
+        except UnknownQuestion:
+            raise UsageError(f"no question ID matches `{prefix}`"
+                             f"{suggest_ids(prefix, assignment().ids)}") from None
+    return select(prefixes)
+
+
+def check_writable(path: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise UsageError(f"--out {path} is a directory")
+    if not os.path.isdir(directory):
+        raise UsageError(f"--out {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise UsageError(f"--out {path}: directory {directory} is not writable")
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".derivcheck-", suffix=".tmp")
+    except OSError as exc:
+        raise UsageError(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,140 @@
+"""A course's grading policy and the scores it gives, as plain data.
+
+A `Course` says how many points each question of one assignment is worth and how the
+statuses that are not a certain answer score. Without a course file every question is
+worth one point, so a score counts verified answers as it always has. Staff decisions
+(`Override`) are applied on every rerun and win over the checker's own score.
+
+`Audience` says who reads a report: staff see everything; students never see a
+reference answer or the truth's value, only where their answer fails and, for an
+expression, their own value there (`for_students`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from checker.model.grades import PersonResult
+from checker.model.verdict import Counterexample, Status, Verdict
+
+
+class Credit(str, Enum):
+    """How an `undecided` or `error` answer scores."""
+
+    FLAG = "flag"  # no points, and flagged for a person to look at (the default)
+    ZERO = "zero"  # no points, not flagged
+    FULL = "full"  # full points (a course that trusts its students more than the checker)
+
+
+class ChainCredit(str, Enum):
+    """Partial credit for a chain ("show that") answer that is not verified."""
+
+    NONE = "none"  # no partial credit (the default)
+    LINKS = "links"  # the share of its links that are verified
+
+
+class Audience(str, Enum):
+    STAFF = "staff"  # everything, reference answers and truths included
+    STUDENT = "student"  # never a reference answer or the truth's value
+
+
+@dataclass(frozen=True)
+class Course:
+    """The points of one assignment's questions, in the assignment's order."""
+
+    assignment: str
+    points: tuple[tuple[str, float], ...]
+    undecided: Credit = Credit.FLAG
+    error: Credit = Credit.FLAG
+    chain_credit: ChainCredit = ChainCredit.NONE
+    source: str = ""  # the course file it was read from; "" when none was used
+
+    @staticmethod
+    def one_point_each(assignment: str, ids: tuple[str, ...]) -> Course:
+        return Course(assignment, tuple((qid, 1.0) for qid in ids))
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(qid for qid, _ in self.points)
+
+    def max_points(self, qid: str) -> float:
+        return dict(self.points)[qid]
+
+    @property
+    def max_total(self) -> float:
+        return sum(points for _, points in self.points)
+
+    def credit(self, status: Status) -> Credit | None:
+        """The rule for a status that is not certain; None for verified and refuted."""
+        return {Status.UNDECIDED: self.undecided, Status.ERROR: self.error}.get(status)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A staff decision: this person's answer to this question is worth these points."""
+
+    person: str  # a name, student id, e-mail or file, as the report shows them
+    question: str
+    points: float
+    comment: str = ""
+    source: str = ""  # file:line it was read from
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    id: str
+    points: float
+    max_points: float
+    status: Status | None  # None: not answered
+    flagged: bool = False  # a person should look at it before the grade is final
+    override: Override | None = None
+    verdict: Verdict | None = None  # None: not answered
+
+
+@dataclass(frozen=True)
+class PersonScore:
+    """One person's result and the points it earns, one entry per question of the course."""
+
+    result: PersonResult
+    questions: tuple[QuestionScore, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(q.points for q in self.questions)
+
+    @property
+    def max_total(self) -> float:
+        return sum(q.max_points for q in self.questions)
+
+    @property
+    def flagged(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions if q.flagged)
+
+
+def for_students(verdict: Verdict, answer_is_value: bool = False) -> Verdict:
+    """The verdict a student may read: no truth value, no note that could give it away.
+
+    A counterexample keeps where the answer fails and the student's own value there; the
+    parsed form stays (it is the student's own answer). Where the answer is itself a value
+    (a word, a number, a list: `answer_is_value`), the inputs of a counterexample, the
+    checker's own steps and the method can name the answer (4.1's output shape, 1.7's
+    limits), so they are left out too."""
+    steps = () if answer_is_value else tuple(
+        replace(step, counterexample=_input_only(step.counterexample, False)) for step in verdict.steps)
+    method = _PLAIN_METHODS[verdict.status] if answer_is_value else verdict.method
+    return replace(verdict, method=method, steps=steps, notes=(),
+                   counterexample=_input_only(verdict.counterexample, answer_is_value))
+
+
+# What a student reads instead of a method that may name the answer.
+_PLAIN_METHODS = {Status.VERIFIED: "checked against the derivation",
+                  Status.REFUTED: "differs from the derivation",
+                  Status.UNDECIDED: "not decided", Status.ERROR: "could not be read"}
+
+
+def _input_only(counterexample: Counterexample | None, answer_is_value: bool) -> Counterexample | None:
+    if counterexample is None:
+        return None
+    inputs = () if answer_is_value else counterexample.assignment
+    return replace(counterexample, assignment=inputs, truth="", note="")

@@ -1,0 +1,41 @@
+"""`--format gradebook`: one row per person, for a learning platform's grade import.
+
+The columns follow Canvas's gradebook import, which matches students by `SIS User ID`
+(or `SIS Login ID`) and needs a `Section` column (it may be empty); every other column
+is a grade item, and a column Canvas does not know becomes a new assignment. Moodle's
+"Import grades from CSV" maps any one identifier column (here `SIS User ID` to the user's
+ID number, or `Email address` to their e-mail) and then each grade column to a grade item.
+Columns: Student, SIS User ID, SIS Login ID, Section, Email address, one column per
+question (its points), Total.
+
+A person whose file could not be read gets empty grade cells, never a 0: importing
+nothing leaves the gradebook as it was, and the class report says why.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from checker.model.overview import ClassReport
+from checker.model.printable import csv_cell
+from checker.render.class_data import points
+
+IDENTITY_COLUMNS = ("Student", "SIS User ID", "SIS Login ID", "Section", "Email address")
+
+
+def render_gradebook(report: ClassReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180, as spreadsheets write it
+    name = report.course.assignment
+    ids = report.course.ids
+    writer.writerow([*IDENTITY_COLUMNS, *(f"{name} {qid}" for qid in ids), f"{name} total"])
+    for score in report.scores:
+        r = score.result
+        identity = [r.person, r.student_id, r.email, "", r.email]
+        if r.file_error:
+            grades: list[str] = [""] * (len(ids) + 1)
+        else:
+            grades = [str(points(q.points)) for q in score.questions] + [str(points(score.total))]
+        writer.writerow([csv_cell(cell) for cell in identity] + grades)
+    return buffer.getvalue()

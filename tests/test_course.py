@@ -1,0 +1,244 @@
+"""Course files, overrides and scores: every rule has inputs that must be rejected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.language.coursefile import (
+    CourseChoice,
+    CourseFileError,
+    find_course_file,
+    load_course,
+    load_overrides,
+)
+from checker.model.course import (
+    Audience,
+    ChainCredit,
+    Course,
+    Credit,
+    Override,
+    for_students,
+)
+from checker.model.grades import PersonResult
+from checker.model.question import Assignment
+from checker.model.verdict import Counterexample, Status, StepResult, Verdict
+from checker.run.registry import assignment
+from checker.run.scoring import for_audience, score_person, unmatched
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "course" / "derivcheck.toml"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Assignment:
+    return assignment()
+
+
+def test_the_shipped_course_file_gives_the_assignment_weights(shipped: Assignment) -> None:
+    course = load_course(CourseChoice(str(EXAMPLE)), shipped)
+    points = dict(course.points)
+    assert course.ids == shipped.ids
+    assert course.max_total == 83
+    # Printed weights: Q2 4-4-5-6, Q3 6, Q5 2-5-6-2-5-6 one to one.
+    assert [points[q] for q in ("2.1", "2.2", "2.3", "2.4")] == [4, 4, 5, 6]
+    assert [points[q] for q in ("5.1", "5.2", "5.3", "5.4", "5.5", "5.6")] == [2, 5, 6, 2, 5, 6]
+    # Q1 prints 3-3-3-4-3 for seven parts, Q4 5-5-6 for five IDs.
+    assert sum(points[q] for q in shipped.ids if q.startswith("1.")) == 3 + 3 + 3 + 4 + 3
+    assert sum(points[q] for q in shipped.ids if q.startswith("4.")) == 5 + 5 + 6
+    assert course.undecided is Credit.FLAG and course.error is Credit.FLAG
+    assert course.chain_credit is ChainCredit.NONE
+
+
+def test_no_course_file_means_one_point_each(shipped: Assignment, tmp_path: Path) -> None:
+    choice = find_course_file(None, str(tmp_path))
+    assert choice.path is None
+    course = load_course(choice, shipped)
+    assert course.max_total == len(shipped.ids) and course.source == ""
+
+
+def test_course_file_found_in_the_directory_then_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.derivcheck.assignment-1.points]\n")
+    assert find_course_file(None, str(tmp_path)) == CourseChoice(
+        str(tmp_path / "pyproject.toml"), inside_pyproject=True)
+    (tmp_path / "derivcheck.toml").write_text("")
+    assert find_course_file(None, str(tmp_path)).path == str(tmp_path / "derivcheck.toml")
+
+
+def test_a_pyproject_without_our_table_is_not_a_course_file(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert find_course_file(None, str(tmp_path)).path is None
+
+
+def test_course_table_in_pyproject_is_read(shipped: Assignment, tmp_path: Path) -> None:
+    body = EXAMPLE.read_text().replace("[assignment-1", "[tool.derivcheck.assignment-1")
+    path = tmp_path / "pyproject.toml"
+    path.write_text(body)
+    course = load_course(CourseChoice(str(path), inside_pyproject=True), shipped)
+    assert course.max_total == 83
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("[other]\n", "has no table for assignment `assignment-1`"),
+    ("[assignment-1]\nundecided = 'maybe'\n[assignment-1.points]\n", "`undecided` must be one of"),
+    ("[assignment-1]\npoint = 1\n", "unknown key `point`; did you mean `points`"),
+    ("[assignment-1]\n", "no points table"),
+    ("[assignment-1.points]\n\"1.1\" = 1\n", "no points for 1.2"),
+    ("[assignment-1.points]\n\"9.9\" = 1\n", "unknown question ID `9.9`"),
+    ("[assignment-1.points]\n\"1.1\" = -1\n", "must be a number from 0 to"),
+    ("[assignment-1.points]\n\"1.1\" = true\n", "must be a number from 0 to"),
+    ("[assignment-1.points]\n\"1.1\" = nan\n", "must be a number from 0 to"),
+    ("[assignment-1.points]\n\"1.1\" = 10001\n", "must be a number from 0 to"),
+    ("not toml = = \n", "is not valid TOML"),
+])
+def test_course_files_that_are_refused(shipped: Assignment, tmp_path: Path, body: str,
+                                       message: str) -> None:
+    path = tmp_path / "course.toml"
+    path.write_text(body)
+    with pytest.raises(CourseFileError) as caught:
+        load_course(CourseChoice(str(path)), shipped)
+    assert message in str(caught.value)
+
+
+def test_every_point_value_at_the_limit_is_accepted(shipped: Assignment, tmp_path: Path) -> None:
+    lines = "\n".join(f'"{qid}" = {10000 if i == 0 else 0}' for i, qid in enumerate(shipped.ids))
+    path = tmp_path / "course.toml"
+    path.write_text(f"[assignment-1.points]\n{lines}\n")
+    assert load_course(CourseChoice(str(path)), shipped).max_total == 10000
+
+
+def test_course_file_not_utf8_or_missing(shipped: Assignment, tmp_path: Path) -> None:
+    path = tmp_path / "course.toml"
+    path.write_bytes(b"[assignment-1]\n\xff")
+    with pytest.raises(CourseFileError, match="not UTF-8"):
+        load_course(CourseChoice(str(path)), shipped)
+    with pytest.raises(CourseFileError, match="no such file"):
+        load_course(CourseChoice(str(tmp_path / "absent.toml")), shipped)
+
+
+COURSE = Course("a", (("1.4", 3.0), ("1.7", 2.0), ("2.1", 4.0)))
+
+
+def _overrides(tmp_path: Path, text: str) -> tuple[Override, ...]:
+    path = tmp_path / "overrides.csv"
+    path.write_text(text)
+    return load_overrides(str(path), COURSE)
+
+
+def test_overrides_are_read_with_their_lines(tmp_path: Path) -> None:
+    rows = _overrides(tmp_path, "person,question,points,comment\nAda,1.4,2.5,sign slip only\n\n"
+                                "260002,1.7,2\n")
+    assert [(o.person, o.question, o.points, o.comment) for o in rows] == [
+        ("Ada", "1.4", 2.5, "sign slip only"), ("260002", "1.7", 2.0, "")]
+    assert rows[0].source.endswith("overrides.csv:2") and rows[1].source.endswith("overrides.csv:4")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("name,question,points\n", "the header must be"),
+    ("person,question,points,comment\nAda,9.9,1\n", ":2: unknown question ID `9.9`"),
+    ("person,question,points,comment\nAda,1.4,four\n", ":2: points must be a number"),
+    ("person,question,points,comment\nAda,1.4,3.5\n", ":2: 1.4 is worth 0 to 3 points"),
+    ("person,question,points,comment\nAda,1.4,-1\n", "is worth 0 to 3 points"),
+    ("person,question,points,comment\nAda,1.4,nan\n", "is worth 0 to 3 points"),
+    ("person,question,points,comment\n,1.4,1\n", "the person is empty"),
+    ("person,question,points,comment\nAda,1.4\n", "expected 3 or 4 cells"),
+])
+def test_overrides_that_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(CourseFileError) as caught:
+        _overrides(tmp_path, text)
+    assert message in str(caught.value)
+
+
+def _verdict(qid: str, status: Status, steps: tuple[Status, ...] = ()) -> Verdict:
+    return Verdict(qid, qid, status, "m", 0.0, answer="x",
+                   steps=tuple(StepResult(f"s{i}", s, "m") for i, s in enumerate(steps)))
+
+
+def test_scores_follow_the_verdicts_and_the_policy() -> None:
+    person = PersonResult("Ada", "ada.toml", (_verdict("1.4", Status.VERIFIED),
+                                              _verdict("1.7", Status.UNDECIDED),
+                                              _verdict("2.1", Status.REFUTED,
+                                                       (Status.VERIFIED, Status.REFUTED))))
+    score = score_person(person, COURSE)
+    assert [(q.id, q.points, q.flagged) for q in score.questions] == [
+        ("1.4", 3.0, False), ("1.7", 0.0, True), ("2.1", 0.0, False)]
+    assert score.total == 3.0 and score.max_total == 9.0 and score.flagged == ("1.7",)
+    generous = Course("a", COURSE.points, undecided=Credit.FULL, chain_credit=ChainCredit.LINKS)
+    # 2.1's first step is where the chain starts; of its links (the rest), one in two holds.
+    score = score_person(person, generous, chains={"2.1"})
+    assert [q.points for q in score.questions] == [3.0, 2.0, 0.0]
+    person = PersonResult("Ada", "ada.toml", (
+        _verdict("1.4", Status.REFUTED, (Status.VERIFIED, Status.VERIFIED)),
+        _verdict("2.1", Status.REFUTED, (Status.VERIFIED, Status.VERIFIED, Status.REFUTED))))
+    score = score_person(person, generous, chains={"2.1"})
+    # Only a chain earns partial credit: 1.4's verified steps (the checker's own) earn nothing.
+    assert [q.points for q in score.questions] == [0.0, 0.0, 2.0]
+    assert score.flagged == ()
+    strict = Course("a", COURSE.points, undecided=Credit.ZERO)
+    assert score_person(person, strict).flagged == ()
+
+
+def test_unanswered_and_unreadable_score_nothing() -> None:
+    missing = score_person(PersonResult("Bob", "bob.toml", (_verdict("1.4", Status.ERROR),)), COURSE)
+    assert [(q.status, q.points, q.flagged) for q in missing.questions] == [
+        (Status.ERROR, 0.0, True), (None, 0.0, False), (None, 0.0, False)]
+    broken = score_person(PersonResult("Eve", "eve.toml", file_error="not TOML"), COURSE)
+    assert broken.total == 0 and all(q.status is None for q in broken.questions)
+
+
+def test_overrides_win_and_match_name_id_email_or_file() -> None:
+    person = PersonResult("Ada", "class/ada.toml", (_verdict("1.7", Status.UNDECIDED),),
+                          student_id="260001", email="ada@example.edu")
+    for who in ("Ada", "260001", "ada@example.edu", "ada.toml", "class/ada.toml"):
+        override = Override(who, "1.7", 1.5, "reviewed")
+        score = score_person(person, COURSE, [override])
+        question = score.questions[1]
+        assert (question.points, question.flagged, question.override) == (1.5, False, override)
+    other = Override("Bob", "1.7", 2.0)
+    assert score_person(person, COURSE, [other]).questions[1].points == 0.0
+    assert unmatched([other, Override("Ada", "1.4", 1)], [person]) == [other]
+
+
+def test_students_never_see_the_truth() -> None:
+    counterexample = Counterexample((("f", "1/3"), ("y", "1")), "4/3", "-2/3", note="truth is f - y")
+    verdict = Verdict("1.4", "t", Status.REFUTED, "m", 0.0, answer="f + y", parsed="f + y",
+                      counterexample=counterexample, notes=("reference f - y",),
+                      steps=(StepResult("f + y", Status.REFUTED, "m", counterexample),))
+    shown = for_students(verdict)
+    assert shown.counterexample is not None
+    text = shown.counterexample.describe()
+    assert text == "f = 1/3, y = 1: your answer 4/3"
+    assert "-2/3" not in str(shown.to_json()) and "f - y" not in str(shown.to_json())
+    assert shown.parsed == "f + y"
+    person = PersonResult("Ada", "ada.toml", (verdict,))
+    (student,) = for_audience([score_person(person, COURSE)], Audience.STUDENT)
+    assert "-2/3" not in str(student) and "('f', '1/3')" in str(student)
+    (staff,) = for_audience([score_person(person, COURSE)], Audience.STAFF)
+    assert "-2/3" in str(staff)
+
+
+def test_value_answers_lose_inputs_steps_and_method_for_students() -> None:
+    """4.1's counterexample names the output shape and its method the count: both give
+    the answer away, so a student reads only where it fails and their own value."""
+    counterexample = Counterexample((("input", "3×128×128"), ("output", "64×32×32")), "65535",
+                                    "65536", where="scalars in the output of layer 3", note="shapes")
+    verdict = Verdict("4.1", "t", Status.REFUTED, "simulation: 64×32×32 = 65536 scalars", 0.0,
+                      answer="65535", counterexample=counterexample,
+                      steps=(StepResult("limit", Status.VERIFIED, "65536"),))
+    shown = for_students(verdict, answer_is_value=True)
+    text = str(shown.to_json())
+    assert "65536" not in text and "64×32×32" not in text
+    assert shown.counterexample is not None
+    assert shown.counterexample.describe() == "scalars in the output of layer 3: your answer 65535"
+    assert shown.steps == () and shown.method == "differs from the derivation"
+    (student,) = for_audience([score_person(PersonResult("A", "a", (verdict,)), COURSE)],
+                              Audience.STUDENT, values={"4.1"})
+    assert "65536" not in str(student)
+
+
+def test_a_course_file_given_as_an_answer_file_is_named(shipped: Assignment) -> None:
+    from checker.language.answerfile import AnswerFileError, load
+
+    with pytest.raises(AnswerFileError) as caught:
+        load(str(EXAMPLE), shipped)
+    assert "is a course file" in str(caught.value) and "--course" in str(caught.value)
