@@ -228,10 +228,15 @@ def better_loss_claim(word: str, options: Options) -> Decided:
 
 
 
-def plot_in_f(truth: Callable[[], sp.Expr], rewrite: Callable[[sp.Expr], sp.Expr] | None = None) -> PlotSpec:
+def plot_in_f(truth: Callable[[], sp.Expr], rewrite: Callable[[sp.Expr], sp.Expr] | None = None,
+              note: str = "") -> PlotSpec:
     """Answers in f over (0, 1), one plot for y = 0 and one for y = 1, against `truth`:
     the same derivation the question's claim compares with."""
-    return PlotSpec("f", 0.0, 1.0, truth, fixed=(("y", (0, 1)),), rewrite=rewrite)
+    return PlotSpec("f", 0.0, 1.0, truth, fixed=(("y", (0, 1)),), rewrite=rewrite, note=note)
+
+
+UP_TO_A_FACTOR = ("graded up to a positive constant factor: an answer that is a positive "
+                  "multiple of the truth everywhere is right")
 
 
 QUESTIONS: list[Question] = []  # this module's questions, in the order asked
@@ -280,7 +285,7 @@ QUESTIONS.append(Question(
     reference="(f-y)**2/2",
     truth="the mean of squared errors over the one output, equal up to a constant factor c > 0",
     claim=lambda answer, options: Proportional(labels_resolved(answer), mse_loss(), DOMAINS),
-    plot=plot_in_f(mse_loss),
+    plot=plot_in_f(mse_loss, note=UP_TO_A_FACTOR),
 ))
 QUESTIONS.append(Question(
     id="1.6", title="dL_MSE/da through the sigmoid, up to a positive factor",
@@ -290,7 +295,7 @@ QUESTIONS.append(Question(
     truth="SymPy differentiates L_MSE(sigmoid(a), y) in a; equal up to a constant factor c > 0",
     claim=lambda answer, options: Proportional(labels_resolved(in_f(answer)),
                                                 gradient_through_sigmoid(mse_loss()), DOMAINS),
-    plot=plot_in_f(lambda: gradient_through_sigmoid(mse_loss()), rewrite=in_f),
+    plot=plot_in_f(lambda: gradient_through_sigmoid(mse_loss()), rewrite=in_f, note=UP_TO_A_FACTOR),
 ))
 QUESTIONS.append(Question(
     id="1.7", title="the more appropriate loss for binary classification",

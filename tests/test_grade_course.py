@@ -151,3 +151,17 @@ def test_text_report_starts_with_the_overview() -> None:
     assert "of 83 points" in lines[0]
     assert any(line.startswith("score distribution") for line in lines[:15])
     assert any("wrong answers, grouped" in line for line in lines)
+
+
+def test_every_report_records_versions_options_and_course_file() -> None:
+    import xml.etree.ElementTree as ET
+
+    args = (str(EXAMPLES / "ada.toml"), "--course", str(COURSE), "--timeout", "20")
+    junit = ET.fromstring(derivcheck("grade", *args, "--format", "junit").stdout)
+    properties = {p.get("name"): p.get("value") for p in junit.iter("property")}
+    assert properties["course_file"].endswith("course/derivcheck.toml")
+    assert properties["option.timeout"] == "20" and properties["sympy_version"]
+    text = derivcheck("grade", *args).stdout
+    assert "SymPy " in text.splitlines()[-1] and "course/derivcheck.toml" in text.splitlines()[0]
+    gradescope = json.loads(derivcheck("grade", *args, "--format", "gradescope").stdout)
+    assert "course/derivcheck.toml" in json.dumps(gradescope)

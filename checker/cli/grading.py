@@ -106,7 +106,7 @@ def render_class_report(report: ClassReport, args: argparse.Namespace) -> str:
     if fmt == "junit":
         from checker.render.junit_report import render_graded_junit
 
-        return render_graded_junit(results) + "\n"
+        return render_graded_junit(results, run=report.run) + "\n"
     if fmt == "csv":
         from checker.render.class_report import render_csv
 
@@ -145,7 +145,7 @@ def _text(report: ClassReport, args: argparse.Namespace) -> str:
     if args.quiet:
         render_people(report.scores, make_console(buffer))
         return buffer.getvalue()
-    text = render_class(report)
+    text = render_class(report, every_group=args.verbose)
     if args.verbose:
         render_people(report.scores, make_console(buffer), every_answer=True)
     return text + buffer.getvalue()

@@ -76,6 +76,7 @@ class AnswerPlot:
     xs: tuple[float, ...]
     truth: Curve
     answers: tuple[Curve, ...]  # the most common wrong answers
+    note: str = ""  # from the question's plot declaration
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class ClassOverview:
     questions: tuple[QuestionStats, ...]
     wrong_answers: tuple[AnswerGroup, ...]  # per question in course order, biggest group first
     plots: tuple[AnswerPlot, ...] = ()
+    notes: tuple[str, ...] = ()  # what the overview could not do (a worker met its limits)
 
 
 @dataclass(frozen=True)

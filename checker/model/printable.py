@@ -13,6 +13,8 @@ quote an answer:
   line, so no field can forge a `status:` line), and every character XML 1.0 can hold.
 - CSV: `csv_cell` — the same single line, and a cell a spreadsheet would read as a
   formula gets a leading quote.
+- JSON: `json_text` — the document with every string as it is (JSON escapes what must be
+  escaped), and lone surrogates written as JSON escapes, so the text encodes as UTF-8.
 
 Every helper returns text that encodes as UTF-8 (lone surrogates are escaped) and
 survives a JSON round trip unchanged.
@@ -20,10 +22,14 @@ survives a JSON round trip unchanged.
 
 from __future__ import annotations
 
+import json
 import re
 
 # Characters XML 1.0 cannot hold at all (JUnit reports must stay parseable).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Lone surrogates: what `surrogateescape` makes of bytes that are not UTF-8 (a command-line
+# argument, a file name). UTF-8 cannot encode them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 # What a spreadsheet reads as the start of a formula (OWASP's list), after leading spaces.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -70,3 +76,12 @@ def csv_safe(text: str) -> str:
 def csv_cell(text: str) -> str:
     """A CSV cell: one line, no controls, never read as a formula."""
     return csv_safe(printable(text))
+
+
+def json_text(document: object) -> str:
+    """A JSON report's text: `json.dumps` (indented, non-ASCII kept as it is), with every
+    lone surrogate written as its JSON escape (`\\udcff`). The text then encodes as UTF-8
+    (a UTF-8 stdout would otherwise raise UnicodeEncodeError), and `json.loads` reads the
+    same strings back. Surrogateescape only makes \\udc80-\\udcff, which never pair."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -43,6 +43,7 @@ class PlotSpec:
     # A parsed answer -> the same function in the plotted names (`a` through a = logit(f));
     # None: the answer as parsed. It must be an identity on the question's domain.
     rewrite: Callable[[Any], Any] | None = None
+    note: str = ""  # what a reader of the plot must know (e.g. graded up to a factor)
 
 
 @dataclass(frozen=True)

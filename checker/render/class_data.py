@@ -77,6 +77,7 @@ def overview_data(overview: ClassOverview) -> dict[str, object]:
                       for q in overview.questions],
         "wrong_answers": [group_data(g) for g in overview.wrong_answers],
         "plots": [plot_data(p) for p in overview.plots],
+        "notes": list(overview.notes),
     }
 
 
@@ -102,6 +103,7 @@ def plot_data(plot: AnswerPlot) -> dict[str, object]:
         "xs": list(plot.xs),
         "truth": {"label": plot.truth.label, "values": list(plot.truth.values)},
         "answers": [{"label": c.label, "values": list(c.values)} for c in plot.answers],
+        "note": plot.note,
     }
 
 

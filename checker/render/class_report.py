@@ -22,9 +22,10 @@ from checker.model.verdict import Status
 from checker.render.text_report import MARKS, make_console, points_text, status_text
 
 
-def render_class(report: ClassReport) -> str:
+def render_class(report: ClassReport, every_group: bool = False) -> str:
     """The overview (one screen), the wrong answers grouped (one comment per mistake), the
-    table of people × questions, and what could not be read."""
+    table of people × questions, and what could not be read. Groups of one person are
+    counted, not listed, unless `every_group` (--verbose)."""
     buffer = io.StringIO()
     console = make_console(buffer)
     for line in overview_lines(report):
@@ -33,8 +34,21 @@ def render_class(report: ClassReport) -> str:
     if groups:
         console.print(Text("\nwrong answers, grouped (answers proved equal are one group):",
                            style="report.label"))
-        for group in groups:
+        # Mistakes several people share come first, one line each; answers only one person
+        # wrote are counted per question here and listed with --verbose, in JSON and HTML.
+        shared = [g for g in groups if g.count > 1] if not every_group else list(groups)
+        for group in shared:
             console.print(_group_line(group), soft_wrap=True)
+        alone: dict[str, int] = {}
+        for group in groups:
+            if group not in shared:
+                alone[group.question] = alone.get(group.question, 0) + 1
+        for note in report.overview.notes:
+            console.print(Text(f"note: {terminal_text(note)}", style="report.dim"), soft_wrap=True)
+        if alone:
+            counts = ", ".join(f"{terminal_text(qid)}: {n}" for qid, n in alone.items())
+            console.print(Text(f"answers written by one person each (listed with --verbose): {counts}",
+                               style="report.dim"), soft_wrap=True)
     console.print(_table(report))
     order = terminal_text("; ".join(f"Q{n}: {', '.join(ids)}"
                                     for n, ids in _by_number(report.course.ids).items() if len(ids) > 1))

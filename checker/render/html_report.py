@@ -313,6 +313,7 @@ def _plots(plots: Sequence[AnswerPlot]) -> str:
         out.append(f'<figure class="plot" data-question="{attr(plot.question)}">'
                    f"<figcaption>Question {escape(plot.question)} over {escape(plot.variable)}"
                    f"{escape(f' ({fixed})') if fixed else ''}; a gap is where a value is undefined"
+                   f"{escape(f'; {plot.note}') if plot.note else ''}"
                    f'</figcaption>{line_chart_svg(plot, index)}<ul class="legend">{legend}</ul></figure>')
     out.append("</section>")
     return "\n".join(out)

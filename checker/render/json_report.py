@@ -29,8 +29,8 @@ def render_class_json(report: ClassReport) -> str:
         for q in score.questions:
             if q.verdict is None:
                 items.append({"id": q.id, **who, "status": "not answered", "method": "",
-                              "seconds": 0.0, "counterexample": None, "reason": "",
-                              **question_data(q)})
+                              "seconds": 0.0, "answer": "", "parsed": "", "counterexample": None,
+                              "reason": "", **question_data(q)})
             else:
                 items.append({**q.verdict.to_json(), **who, **question_data(q)})
     statuses = [s for score in report.scores for s in score.result.statuses]

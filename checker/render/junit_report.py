@@ -14,6 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from checker.model.grades import PersonResult
+from checker.model.overview import RunInfo
 from checker.model.printable import junit_text, xml_safe
 from checker.model.verdict import Status, Verdict
 
@@ -26,8 +27,10 @@ def render_junit(verdicts: list[Verdict], suite: str = "derivcheck") -> str:
     return _document(list(groups.items()), suite)
 
 
-def render_graded_junit(results: list[PersonResult], suite: str = "derivcheck") -> str:
-    """One testsuite per answer file (two people of one name stay apart)."""
+def render_graded_junit(results: list[PersonResult], suite: str = "derivcheck",
+                        run: RunInfo | None = None) -> str:
+    """One testsuite per answer file (two people of one name stay apart); `run`, when
+    given, is recorded as each suite's properties (versions, options, course file)."""
     groups: list[tuple[str, list[Verdict]]] = []
     for r in results:
         members = list(r.verdicts)
@@ -35,10 +38,17 @@ def render_graded_junit(results: list[PersonResult], suite: str = "derivcheck") 
             members.insert(0, Verdict("file", r.path, Status.ERROR, "answer file", 0.0,
                                       reason=r.file_error))
         groups.append((f"{r.person} ({r.path})", members))
-    return _document(groups, suite)
+    return _document(groups, suite, _properties(run) if run else [])
 
 
-def _document(groups: list[tuple[str, list[Verdict]]], suite: str) -> str:
+def _properties(run: RunInfo) -> list[tuple[str, str]]:
+    return [("derivcheck_version", run.derivcheck_version), ("sympy_version", run.sympy_version),
+            ("course_file", run.course_file or "none: one point per question"),
+            *((f"option.{name}", value) for name, value in run.options)]
+
+
+def _document(groups: list[tuple[str, list[Verdict]]], suite: str,
+              properties: list[tuple[str, str]] | None = None) -> str:
     verdicts = [v for _, members in groups for v in members]
     failures = sum(v.status in (Status.REFUTED, Status.UNDECIDED) for v in verdicts)
     errors = sum(v.status is Status.ERROR for v in verdicts)
@@ -53,6 +63,10 @@ def _document(groups: list[tuple[str, list[Verdict]]], suite: str) -> str:
             errors=str(sum(v.status is Status.ERROR for v in members)),
             time=f"{sum(v.seconds for v in members):.3f}",
         )
+        if properties:
+            listed = ET.SubElement(element, "properties")
+            for key, value in properties:
+                ET.SubElement(listed, "property", name=junit_text(key), value=junit_text(value))
         for v in members:
             case = ET.SubElement(element, "testcase", classname=f"{suite}.{name}",
                                  name=f"{junit_text(v.id)} {junit_text(v.title)}".strip(),

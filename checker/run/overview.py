@@ -63,10 +63,15 @@ def build_overview(scores: Sequence[PersonScore], course: Course,
     by_id = _by_id(questions)
     wrong: list[AnswerGroup] = []
     plots: list[AnswerPlot] = []
+    notes: list[str] = []
     for qid in course.ids:
         groups = _groups(readable, qid)
         question = by_id.get(qid)
         study = _study_bounded(question, groups, limits) if question is not None else None
+        if isinstance(study, LimitHit):
+            notes.append(f"{qid}: answers were not merged or plotted ({study.reason}); each "
+                         "canonical form is its own group")
+            study = None
         merged = _merge(groups, study.merges if study else ())
         wrong += [g.public() for g in merged]
         if question is not None and study is not None:
@@ -78,7 +83,7 @@ def build_overview(scores: Sequence[PersonScore], course: Course,
         median=float(statistics.median(totals)) if totals else 0.0,
         histogram=histogram(totals, course.max_total),
         questions=tuple(question_stats(readable, qid, course.max_points(qid)) for qid in course.ids),
-        wrong_answers=tuple(wrong), plots=tuple(plots),
+        wrong_answers=tuple(wrong), plots=tuple(plots), notes=tuple(notes),
     )
 
 
@@ -249,9 +254,9 @@ class _Study:
     curves: tuple[tuple[int, tuple[Values, ...]], ...] = ()  # group index -> per setting
 
 
-def _study_bounded(question: Question, groups: list[_Group], limits: Limits) -> _Study | None:
+def _study_bounded(question: Question, groups: list[_Group], limits: Limits) -> _Study | LimitHit | None:
     """Merges and curves for `question`'s groups, from a worker; None when there is
-    nothing to do or the worker met its limits."""
+    nothing to do, the limit it met when the worker met one."""
     if question.kind is not AnswerKind.EXPRESSION:
         return None
     answers = [g for g in groups if g.first.status is not Status.ERROR]
@@ -260,11 +265,8 @@ def _study_bounded(question: Question, groups: list[_Group], limits: Limits) -> 
     candidates = tuple(_Candidate(g.index, g.first.status, g.first.parsed if g.read else "",
                                   tuple(text for _, text in g.texts))
                        for g in answers[:MERGE_CANDIDATES + PLOTTED])
-    result = run_bounded(study, (question, candidates, limits.timeout), limits)
-    if isinstance(result, LimitHit):
-        return None
-    found: _Study = result
-    return found
+    result: _Study | LimitHit = run_bounded(study, (question, candidates, limits.timeout), limits)
+    return result
 
 
 def study(question: Question, candidates: Sequence[_Candidate], timeout: float) -> _Study:
@@ -389,6 +391,6 @@ def _plots(question: Question, merged: list[_Group], found: _Study) -> list[Answ
     return [
         AnswerPlot(question.id, spec.variable, tuple((name, str(value)) for name, value in setting),
                    points, Curve("truth", found.truth[k]),
-                   tuple(Curve(label, values[k]) for label, values in drawn))
+                   tuple(Curve(label, values[k]) for label, values in drawn), spec.note)
         for k, setting in enumerate(settings(spec))
     ]
