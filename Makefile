@@ -10,7 +10,7 @@ DEV := $(VENV)/.dev-installed
 # looks for the file itself on every run, so a removed browser is installed again.
 BROWSER := $(or $(DERIVCHECK_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: verify test lint bench autograder clean
+.PHONY: verify test lint bench mutation autograder clean
 
 $(RUNTIME): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ test: $(DEV) $(BROWSER)
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV)
-	$(BIN)/ruff check checker derivations tests bench
+	$(BIN)/ruff check checker derivations tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo --no-cache
 
@@ -52,6 +52,11 @@ bench: $(DEV)
 	# would otherwise make every measured start-up recompile them).
 	$(BIN)/python -m compileall -q checker derivations
 	$(BIN)/python bench/run.py
+
+# Plants realistic bugs one at a time and runs the tests that should notice (tools/README.md);
+# slow, so not part of CI.
+mutation: $(DEV)
+	$(BIN)/python tools/mutation.py -x -q
 
 # The Gradescope autograder bundle (autograder/README.md): dist/autograder.zip.
 autograder:

@@ -24,6 +24,7 @@ from checker.model.namespace import (
     Variable,
     Vector,
 )
+from checker.prove.sampling import Value, decimal_digits
 
 K = sp.Symbol("K", integer=True, positive=True)
 NS = Namespace(
@@ -218,6 +219,59 @@ def test_the_issue_s_answers_end_as_errors_within_a_second(answer: str) -> None:
 def test_exp_of_a_large_multiple_builds_no_large_number() -> None:
     # exp(t)**100 is exp(100*t): 10**42 is 43 digits, far within the caps.
     assert parse_text("exp(10**40*f)**100", NS) == sp.exp(10**42 * f)
+
+
+# values shown in a counterexample --------------------------------------------------------------
+# An exact value is printed in full up to 100 digits; past it, as 15 significant digits and its
+# size, computed without converting the integers to text (Python refuses that past 4,300 digits).
+def _shown(value: sp.Rational) -> str:
+    return Value(value, None).show()
+
+
+def test_an_exact_value_of_100_digits_is_shown_in_full_and_one_more_digit_is_abbreviated() -> None:
+    assert _shown(sp.Integer(10) ** 99) == "1" + "0" * 99
+    assert _shown(-sp.Integer(10) ** 99 + 1) == "-" + "9" * 99
+    assert _shown(sp.Integer(10) ** 100) == "1.0e+100 (abbreviated: an exact integer of 101 digits)"
+    assert _shown(sp.Rational(10**49 + 1, 10**49)) == f"{10**49 + 1}/{10**49}"  # 50 + 50 digits
+    assert _shown(sp.Rational(10**49 + 1, 10**50)) == (  # 50 + 51
+        "0.1 (abbreviated: an exact fraction of 50 digits over 51 digits)")
+    assert _shown(sp.Rational(10**50 + 1, 10**49)) == (
+        "10.0 (abbreviated: an exact fraction of 51 digits over 50 digits)")
+
+
+def test_a_10000_digit_value_is_abbreviated_not_a_value_error() -> None:
+    start = time.monotonic()
+    assert _shown(sp.Integer(12345 * 10**9995)) == (
+        "1.2345e+9999 (abbreviated: an exact integer of 10,000 digits)")
+    assert _shown(sp.Rational(-(10**10000 + 1), 3 * 10**20)) == (
+        "-3.33333333333333e+9979 (abbreviated: an exact fraction of 10,001 digits over 21 digits)")
+    assert _shown(sp.Rational(7, 10**9999)) == (
+        "7.0e-9999 (abbreviated: an exact fraction of 1 digit over 10,000 digits)")
+    million = _shown(sp.Integer(3) ** 2_000_000)  # 954,243 digits: a short line, quickly
+    assert million.endswith("(abbreviated: an exact integer of 954,243 digits)") and len(million) < 100
+    assert time.monotonic() - start < 5.0
+
+
+def test_decimal_digits_at_every_power_of_ten_and_two() -> None:
+    for k in range(1, 4300, 37):
+        for n in (10**k - 1, 10**k, 2**k - 1, 2**k):
+            # The count from text, where Python still converts: k <= 4300 digits.
+            assert decimal_digits(n) == decimal_digits(-n) == len(str(n)), n
+    assert decimal_digits(0) == decimal_digits(9) == 1 and decimal_digits(10) == 2
+    assert decimal_digits(10**20000) == 20001
+
+
+def test_a_counterexample_with_a_4000_digit_value_is_shown_abbreviated() -> None:
+    verdict = check_answer("1.4", "(10**39*f)**100*10**99 - y", limits=LIMITS)
+    assert verdict.status is Status.REFUTED and verdict.counterexample is not None
+    point = verdict.counterexample
+    assert dict(point.assignment) == {"f": "1/3", "y": "1"}
+    # The value there, (10**3999 - 3**100) / 3**100, computed here with Python's integers.
+    whole = str((10**3999 - 3**100) // 3**100)
+    assert point.answer.startswith(f"{whole[0]}.{whole[1:10]}")
+    assert point.answer.endswith(f"e+{len(whole) - 1} (abbreviated: an exact fraction of 3,999 digits "
+                                 "over 48 digits)")
+    assert point.truth == "-2/3" and len(point.describe()) < 200
 
 
 # roots ---------------------------------------------------------------------------------------

@@ -129,8 +129,8 @@ def test_latex_in_plain_mode_is_told_to_use_latex() -> None:
 def internal_error(*args: str) -> subprocess.CompletedProcess[str]:
     """A bug planted in the `list` command (the registry's listing raises)."""
     code = ("import sys, checker.cli as cli, checker.cli.commands as commands\n"
-            "def broken():\n    raise RuntimeError('planted bug')\n"
-            "commands.all_questions = broken\n"
+            "def broken(*args):\n    raise RuntimeError('planted bug')\n"
+            "commands.catalog = broken\n"
             f"sys.exit(cli.main({list(args)!r}))\n")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           cwd=ROOT)
@@ -304,8 +304,8 @@ def test_grade_quiet_prints_a_line_per_person(tmp_path: Path) -> None:
     good.write_text(GOOD)
     wrong.write_text(WRONG)
     lines = run("grade", str(good), str(wrong), "-q").stdout.splitlines()
-    assert lines == [f"good ({good}): 2/23 verified", f"wrong ({wrong}): 1/23 verified",
-                     lines[2]]
+    assert lines == [f"good ({good}): 2/23 points, 2 of 23 verified",
+                     f"wrong ({wrong}): 1/23 points, 1 of 23 verified", lines[2]]
     assert lines[2].startswith("2 files: 3 verified  1 refuted")
 
 

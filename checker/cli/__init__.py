@@ -22,6 +22,7 @@ from dataclasses import replace
 from checker.cli.options import UsageError, build_parser, parse
 from checker.cli.terminal import Terminal, reader_left
 from checker.model.errors import AnswerError
+from checker.model.printable import printable
 from checker.model.verdict import ExitCode
 
 __all__ = ["main"]
@@ -43,10 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         if exc.usage:
             terminal.err.write(exc.usage)
-        terminal.warn(f"error: {exc.message}")
+        terminal.warn(f"error: {printable(exc.message)}")  # it may quote what was typed
         return ExitCode.USAGE
-    except AnswerError as exc:  # an answer on standard input that is not text
-        terminal.warn(f"error: {exc}")
+    except AnswerError as exc:  # an answer on standard input that is not text, a course file
+        terminal.warn(f"error: {printable(str(exc))}")
         return ExitCode.ERROR
     except KeyboardInterrupt:
         terminal.warn("interrupted")

@@ -11,17 +11,17 @@ from pathlib import Path
 from rich.console import Console
 
 from checker.cli.options import build_parser
-from checker.cli.output import emit, question_for, selected
+from checker.cli.output import emit, question_for, run_options, selected
 from checker.cli.statements import find as find_statement
 from checker.cli.terminal import Terminal
 from checker.model.errors import AnswerError
-from checker.model.options import Options
+from checker.model.options import SHIPPED_ASSIGNMENT, Options
 from checker.model.question import AnswerKind, Question
 from checker.model.verdict import Verdict, exit_code
 from checker.run.api import check_answer, run_all
 from checker.run.bounded import Limits
 from checker.run.cache import ResultCache
-from checker.run.registry import all_questions, assignment
+from checker.run.registry import assignment, catalog
 
 KIND_HINTS = {
     AnswerKind.EXPRESSION: "one expression in the names below",
@@ -37,25 +37,25 @@ MAX_STDIN_ANSWER = 64 * 1024
 
 
 def run(args: argparse.Namespace, terminal: Terminal) -> int:
-    if args.command == "list":
-        return emit(terminal, 0, lambda: _list(terminal.console()))
-    if args.command == "show":
-        question = question_for(args.id)
-        return emit(terminal, 0, lambda: _show(question, terminal.console()))
     if args.command == "completion":
         return _completion(args.shell, terminal)
-    options = Options(max_size=args.max_size)
+    options = run_options(args)
+    if args.command == "list":
+        return emit(terminal, 0, lambda: _list(terminal.console(), options, args.all))
+    if args.command == "show":
+        question = question_for(args.id, options)
+        return emit(terminal, 0, lambda: _show(question, terminal.console(), options))
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     cache = None if args.no_cache else ResultCache(Path(args.cache_dir) if args.cache_dir else None,
                                                    warn=terminal.warn)
     if args.command == "verify":
-        questions = selected(args.ids)
+        questions = selected(args.ids, options)
         checks = [(q.id, q.reference, False) for q in questions]
         verdicts = run_all(checks, limits, args.jobs, cache, options=options)
         return emit(terminal, exit_code([v.status for v in verdicts]),
                     lambda: _report(verdicts, args, terminal, detailed=False))
     if args.command == "check":
-        question = question_for(args.id)
+        question = question_for(args.id, options)
         latex = args.latex is not None
         text = args.latex if latex else args.answer
         if text == "-":
@@ -104,25 +104,36 @@ def _report(verdicts: list[Verdict], args: argparse.Namespace, terminal: Termina
             render_verify(verdicts, console, every=args.verbose)
 
 
-def _list(console: Console) -> None:
+def _list(console: Console, options: Options, every: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="questions", title_justify="left")
-    table.add_column("ID", no_wrap=True)
-    table.add_column("title")
-    table.add_column("answer")
-    for q in all_questions():
-        table.add_row(Text(q.id), Text(q.title), Text(q.kind.value))
-    console.print(table)
+    found = catalog(options.question_files)
+    names = sorted(found.assignments) if every else [options.assignment]
+    for name in names:
+        chosen = found.assignments[name]
+        table = Table(title=f"{chosen.name}: {chosen.title} ({found.sources[name].origin})",
+                      title_justify="left")
+        table.add_column("ID", no_wrap=True)
+        table.add_column("title")
+        table.add_column("answer")
+        for q in chosen.questions:
+            table.add_row(Text(q.id), Text(q.title), Text(q.kind.value))
+        console.print(table)
+    for problem in found.problems:
+        console.print(Text(f"not loaded: {problem}", style="verdict.error"))
+    others = len(found.assignments) - len(names)
+    if others:
+        console.print(Text(f"{others} more assignment(s): `derivcheck list --all` shows them",
+                           style="report.dim"))
 
 
-def _show(question: Question, console: Console) -> None:
+def _show(question: Question, console: Console, options: Options) -> None:
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    statement = find_statement(question.id)
+    statement = find_statement(question.id) if options.assignment == SHIPPED_ASSIGNMENT else None
     if statement is not None:
         # Markdown's bold marks mean nothing on a terminal.
         paragraphs = [statement.preamble, statement.context,

@@ -53,8 +53,8 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
             check_audience(audience, len(paths))
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    only = tuple(q.id for q in selected(args.only)) if args.only else None
-    course = load_course(find_course_file(args.course), assignment())
+    only = tuple(q.id for q in selected(args.only, options)) if args.only else None
+    course = load_course(find_course_file(args.course), assignment(options))
     if only is not None:
         course = replace(course, points=tuple(p for p in course.points if p[0] in only))
     overrides = load_overrides(args.overrides, course) if args.overrides else ()
@@ -77,7 +77,7 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
     report = build_report(results, course, overrides=overrides, audience=audience, limits=limits,
                           options=options, settings=_settings(args, audience),
                           seconds=time.perf_counter() - started, exit_code=int(code))
-    text = render_class_report(report, args)
+    text = render_class_report(report, args, options)
     if args.out:
         write_atomically(args.out, text)
         terminal.warn(f"report written to {args.out}")
@@ -96,7 +96,7 @@ def _settings(args: argparse.Namespace, audience: Audience) -> list[tuple[str, s
             ("overrides", args.overrides or ""), ("strict", str(args.strict).lower())]
 
 
-def render_class_report(report: ClassReport, args: argparse.Namespace) -> str:
+def render_class_report(report: ClassReport, args: argparse.Namespace, options: Options) -> str:
     fmt = args.format
     results = [score.result for score in report.scores]
     if fmt == "json":
@@ -122,17 +122,17 @@ def render_class_report(report: ClassReport, args: argparse.Namespace) -> str:
     if fmt == "gradescope":
         from checker.render.gradescope import render_gradescope
 
-        return render_gradescope(report, _titles()) + "\n"
+        return render_gradescope(report, _titles(options)) + "\n"
     if fmt == "prairielearn":
         from checker.render.prairielearn import render_prairielearn
 
-        return render_prairielearn(report, _titles()) + "\n"
+        return render_prairielearn(report, _titles(options)) + "\n"
     return _text(report, args)
 
 
-def _titles() -> dict[str, str]:
+def _titles(options: Options) -> dict[str, str]:
     """Each question's title, so an unanswered question is named, not only numbered."""
-    return {q.id: q.title for q in assignment().questions}
+    return {q.id: q.title for q in assignment(options).questions}
 
 
 def _text(report: ClassReport, args: argparse.Namespace) -> str:

@@ -84,6 +84,8 @@ def build_parser(question_ids: Sequence[str] = ()) -> tuple[argparse.ArgumentPar
     prefixes = sorted({q.split(".")[0] for q in ids} | {q.rsplit(".", 1)[0] for q in ids}) + ids
 
     listing = command("list", "every question ID with its title")
+    listing.add_argument("--all", action="store_true",
+                         help="every assignment: shipped, installed course packages, --questions files")
     show = command("show", "a question as the assignment states it, its reference answer and the "
                    "names an answer may use")
     _ids(show.add_argument("id", metavar="ID"), ids)
@@ -127,8 +129,19 @@ def build_parser(question_ids: Sequence[str] = ()) -> tuple[argparse.ArgumentPar
     grade.add_argument("--audience", type=choice(AUDIENCES), default=None, metavar="WHO",
                        help="staff (everything) or student (no reference answer or truth value); "
                        "default student for gradescope and prairielearn, staff otherwise")
+    verify.add_argument("--self-test", action="store_true",
+                        help="also check each question's declared example answers: right ones must "
+                        "be verified, wrong ones refuted with a counterexample")
     for runner in (verify, check, grade):
         _add_run_options(runner, formats=GRADE_FORMATS if runner is grade else FORMATS)
+    for asks in (listing, show, verify, check, grade):
+        source = asks.add_argument_group("questions")
+        source.add_argument("--assignment", metavar="NAME",
+                            help="the assignment whose questions to use (default: the one a single "
+                            "--questions file defines, else the shipped one; `list --all` names them)")
+        _complete(source.add_argument("--questions", metavar="FILE.py", action="append",
+                                      help="load a course's question file (it defines ASSIGNMENT); "
+                                      "may be given more than once"), "file")
     for runner in (verify, grade):
         runner.add_argument("--jobs", type=POSITIVE_INT, default=DEFAULT_JOBS, metavar="N",
                              help=f"run N checks at once, each in its own process "

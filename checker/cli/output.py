@@ -3,6 +3,7 @@ none matches), and writing a report to the terminal or to a file."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 from collections.abc import Callable
@@ -10,8 +11,9 @@ from collections.abc import Callable
 from checker.cli.options import UsageError
 from checker.cli.terminal import Terminal, reader_left
 from checker.model.errors import UnknownQuestion, suggest_ids
+from checker.model.options import DEFAULT_MAX_SIZE, SHIPPED_ASSIGNMENT, Options
 from checker.model.question import Question
-from checker.run.registry import assignment, get, select
+from checker.run.registry import QuestionSourceError, assignment, default_assignment, get, select
 
 
 def emit(terminal: Terminal, code: int, write: Callable[[], None]) -> int:
@@ -24,21 +26,43 @@ def emit(terminal: Terminal, code: int, write: Callable[[], None]) -> int:
     return code
 
 
-def question_for(qid: str) -> Question:
+def run_options(args: argparse.Namespace) -> Options:
+    """The options of this run: which assignment (`--assignment`, else the one a single
+    `--questions` file defines, else the shipped one) and how far size searches go.
+    An assignment that cannot be loaded or named is a usage error."""
+    files = tuple(getattr(args, "questions", None) or ())
     try:
-        return get(qid)
+        name = getattr(args, "assignment", None) or default_assignment(files)
+        options = Options(max_size=getattr(args, "max_size", DEFAULT_MAX_SIZE), assignment=name,
+                          question_files=files)
+        assignment(options)
+    except QuestionSourceError as exc:
+        raise UsageError(str(exc)) from None
+    return options
+
+
+def question_for(qid: str, options: Options) -> Question:
+    try:
+        return get(qid, options)
     except UnknownQuestion:
-        raise UsageError(f"unknown question ID `{qid}`{suggest_ids(qid, assignment().ids)}") from None
+        raise UsageError(f"unknown question ID `{qid}`{suggest_ids(qid, assignment(options).ids)}"
+                         f"{_in_assignment(options)}") from None
 
 
-def selected(prefixes: list[str]) -> list[Question]:
+def selected(prefixes: list[str], options: Options) -> list[Question]:
     for prefix in prefixes:  # one at a time, to name the one that matches nothing
         try:
-            select([prefix])
+            select([prefix], options)
         except UnknownQuestion:
             raise UsageError(f"no question ID matches `{prefix}`"
-                             f"{suggest_ids(prefix, assignment().ids)}") from None
-    return select(prefixes)
+                             f"{suggest_ids(prefix, assignment(options).ids)}"
+                             f"{_in_assignment(options)}") from None
+    return select(prefixes, options)
+
+
+def _in_assignment(options: Options) -> str:
+    """Which assignment was searched, when it is not the shipped one."""
+    return "" if options.assignment == SHIPPED_ASSIGNMENT else f" (in assignment {options.assignment})"
 
 
 def check_writable(path: str) -> None:

@@ -1,5 +1,6 @@
 """Answer files: one TOML file per person.
 
+    assignment = "assignment-1"      # optional; when given, it must be the one graded
     name = "Ada Lovelace"            # optional; the file name without .toml otherwise
     id = "260001"                    # optional: the student id a gradebook knows
     email = "ada@example.edu"        # optional
@@ -63,6 +64,7 @@ class AnswerSheet:
 
 
 IDENTITY_KEYS = ("name", "id", "email")  # who wrote the file, beside [answers]
+HEADER_KEYS = (*IDENTITY_KEYS, "assignment")  # what may stand above [answers]
 
 
 STDIN = "-"  # the path that names standard input, as in most command-line tools
@@ -96,6 +98,11 @@ def load(path: str, assignment: Assignment, only: Collection[str] | None = None)
     person = document.get("name", stem)
     if not isinstance(person, str) or not person.strip():
         raise AnswerFileError(f"{shown}: `name` must be a non-empty string")
+    named = document.get("assignment", assignment.name)
+    if named != assignment.name:
+        shown_name = printable(named) if isinstance(named, str) else printable(repr(named))
+        raise AnswerFileError(f"{shown}: this file answers assignment `{shown_name}`, not "
+                              f"`{assignment.name}`", hint=f"grade it with --assignment {shown_name}")
     identity = {}
     for key in ("id", "email"):
         value = document.get(key, "")
@@ -114,7 +121,7 @@ def load(path: str, assignment: Assignment, only: Collection[str] | None = None)
     # anything else makes the file unusable, with a message.
     unexpected = []
     for key, value in document.items():
-        if key in (*IDENTITY_KEYS, "answers"):
+        if key in (*HEADER_KEYS, "answers"):
             continue
         found = [e for e in _entries(assignment, str(key), value, inside=False)
                  if e.qid in assignment.ids or e.qid != str(key)]
@@ -195,7 +202,7 @@ def _could_extend(prefix: str, ids: tuple[str, ...]) -> bool:
 
 
 def _entry(assignment: Assignment, qid: str, value: Any) -> Entry:
-    if qid in IDENTITY_KEYS:
+    if qid in HEADER_KEYS:
         return Entry(qid, repr(value), problem=f"`{qid}` belongs above the [answers] table")
     try:
         question = assignment.get(qid)

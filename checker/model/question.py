@@ -47,6 +47,16 @@ class PlotSpec:
 
 
 @dataclass(frozen=True)
+class Example:
+    """An answer whose verdict a question's author states: `right` ones must be verified,
+    wrong ones refuted with a counterexample (`derivcheck verify --self-test`)."""
+
+    text: str
+    right: bool
+    latex: bool = False
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     title: str
@@ -63,6 +73,8 @@ class Question:
     # module's caches. Run in the parent before a batch forks its workers, so every
     # worker inherits it instead of rebuilding it; never given any answer text.
     prepare: Callable[[Options], object] | None = None
+    # Right and wrong answers the author states (the self-test checks each verdict).
+    examples: tuple[Example, ...] = ()
     plot: PlotSpec | None = None  # answers of one variable: how the class overview plots them
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
+from mpmath.libmp import from_rational, to_str
 
 from checker.model.claims import Domains
 from checker.model.functions import rewrite_special
@@ -31,6 +32,12 @@ from checker.model.namespace import REAL
 PRECISION = 60
 RECHECK_PRECISION = 120
 SEED = 20220223  # the assignment's due date: results must repeat run to run
+# An exact value is shown in full up to this many digits (numerator and denominator
+# together), else abbreviated: a counterexample stays readable, and printing never meets
+# Python's 4,300-digit int-to-str limit (a ValueError) or writes megabytes.
+SHOWN_DIGITS = 100
+SHOWN_CHARS = 400  # the most shown of a value that is not a rational number
+_LOG10_2 = math.log10(2)
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,46 @@ class Value:
 
     def show(self) -> str:
         if self.exact is not None:
-            return sp.sstr(self.exact)
+            return show_number(self.exact)
         if self.numeric is not None:
             return sp.sstr(sp.Float(self.numeric, 15))
         return "undefined"
+
+
+def show_number(value: sp.Basic) -> str:
+    """An exact value as text, bounded: a rational of at most SHOWN_DIGITS digits in
+    full (`-2/3`), a larger one as 15 significant digits and its size
+    (`1.23456789012345e+9999 (abbreviated: an exact integer of 10,000 digits)`), computed
+    from the integers without converting them to text."""
+    if isinstance(value, sp.Rational):
+        p, q = int(value.p), int(value.q)
+        top, bottom = decimal_digits(p), decimal_digits(q) if q != 1 else 0
+        if top + bottom <= SHOWN_DIGITS:  # the digits `sstr` would print
+            return sp.sstr(value)
+        leading = to_str(from_rational(p, q, 80), 15)
+        size = (f"an exact integer of {_digits(top)}" if q == 1
+                else f"an exact fraction of {_digits(top)} over {_digits(bottom)}")
+        return f"{leading} (abbreviated: {size})"
+    try:
+        text = sp.sstr(value)
+    except ValueError:  # an integer inside it is past Python's int-to-str limit
+        return "(a value too large to show)"
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… (abbreviated)"
+
+
+def _digits(count: int) -> str:
+    return f"{count:,} digit{'' if count == 1 else 's'}"
+
+
+def decimal_digits(n: int) -> int:
+    """How many decimal digits |n| has, without converting it to text."""
+    n = abs(n)
+    digits = max(1, int((n.bit_length() - 1) * _LOG10_2))  # the digits of 2**(bits - 1), or one less
+    while n >= 10**digits:
+        digits += 1
+    while digits > 1 and n < 10 ** (digits - 1):
+        digits -= 1
+    return digits
 
 
 def evaluate(expr: sp.Basic, point: dict[sp.Basic, sp.Expr], precision: int = PRECISION) -> Value:

@@ -21,6 +21,8 @@ from checker.model.printable import csv_cell, terminal_text
 from checker.model.verdict import Status
 from checker.render.text_report import MARKS, make_console, points_text, status_text
 
+LIST_EVERY_GROUP_UP_TO = 20  # graded files: a small class sees every wrong answer
+
 
 def render_class(report: ClassReport, every_group: bool = False) -> str:
     """The overview (one screen), the wrong answers grouped (one comment per mistake), the
@@ -34,9 +36,12 @@ def render_class(report: ClassReport, every_group: bool = False) -> str:
     if groups:
         console.print(Text("\nwrong answers, grouped (answers proved equal are one group):",
                            style="report.label"))
-        # Mistakes several people share come first, one line each; answers only one person
-        # wrote are counted per question here and listed with --verbose, in JSON and HTML.
-        shared = [g for g in groups if g.count > 1] if not every_group else list(groups)
+        # In a large class, a wrong answer only one person wrote is counted per question
+        # here and listed with --verbose, in JSON and HTML; answers to review (undecided,
+        # error) are always listed.
+        every_group = every_group or report.overview.graded <= LIST_EVERY_GROUP_UP_TO
+        shared = [g for g in groups if every_group or g.count > 1
+                  or g.status in (Status.UNDECIDED, Status.ERROR)]
         for group in shared:
             console.print(_group_line(group), soft_wrap=True)
         alone: dict[str, int] = {}
@@ -54,12 +59,18 @@ def render_class(report: ClassReport, every_group: bool = False) -> str:
                                     for n, ids in _by_number(report.course.ids).items() if len(ids) > 1))
     console.print(Text(f"✓ verified  ✗ refuted  ? undecided  ! error  · not answered  * overridden"
                        f"  ({order})", style="report.dim"), soft_wrap=True)
+    course = set(report.course.ids)
     for score in report.scores:
         r = score.result
         if r.file_error:
             console.print(Text.assemble(status_text(Status.ERROR),
                                         f" {terminal_text(r.person)} {terminal_text(r.path)}: ",
                                         terminal_text(r.file_error)), soft_wrap=True)
+        for v in r.verdicts:  # an entry no question of the course owns is never dropped
+            if v.id not in course:
+                console.print(Text.assemble(status_text(v.status),
+                                            f" {terminal_text(r.person)} {terminal_text(v.id)}: ",
+                                            terminal_text(v.reason or v.method)), soft_wrap=True)
     people = len(report.scores)
     console.print(Text(f"{people} file{'s' if people != 1 else ''} graded in {report.run.seconds:.2f} s"
                        f" · derivcheck {report.run.derivcheck_version}, SymPy "

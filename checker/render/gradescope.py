@@ -49,14 +49,13 @@ the document always encodes as UTF-8. `checker.render.prairielearn` uses the sam
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
 
 from checker.model.course import Audience, PersonScore, QuestionScore
 from checker.model.overview import ClassReport
-from checker.model.printable import printable
+from checker.model.printable import json_text, printable
 from checker.model.verdict import Status, StepResult, Verdict
 
 # Two of the spec's four visibilities (hidden, after_due_date, after_published, visible).
@@ -85,7 +84,7 @@ def render_gradescope(report: ClassReport, titles: Mapping[str, str] | None = No
         "extra_data": extra_data(report, person),
         "tests": tests,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
 def _test(q: QuestionScore, person: PersonScore, audience: Audience, visibility: str,

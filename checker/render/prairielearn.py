@@ -36,12 +36,11 @@ the truth's value at a counterexample). The wording is Gradescope's
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from checker.model.course import QuestionScore
 from checker.model.overview import ClassReport
-from checker.model.printable import printable
+from checker.model.printable import json_text, printable
 from checker.render.gradescope import feedback, headline, one_submission, run_record, summary
 
 
@@ -59,7 +58,7 @@ def render_prairielearn(report: ClassReport, titles: Mapping[str, str] | None = 
             "message": summary(report, person),
             "derivcheck": run_record(report),
         }
-        return json.dumps(document, indent=2, ensure_ascii=False)
+        return json_text(document)
     available = person.max_total
     score = min(1.0, max(0.0, person.total / available)) if available > 0 else 0.0
     document = {
@@ -69,7 +68,7 @@ def render_prairielearn(report: ClassReport, titles: Mapping[str, str] | None = 
         "tests": [_test(q, report, titles) for q in person.questions],
         "derivcheck": run_record(report),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_text(document)
 
 
 def _test(q: QuestionScore, report: ClassReport, titles: Mapping[str, str] | None) -> dict[str, object]:

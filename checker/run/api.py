@@ -30,7 +30,7 @@ def check_answer(
     """
     start = time.perf_counter()
     try:
-        question = get(qid)
+        question = get(qid, options)
     except AnswerError as exc:
         return Verdict(qid, "", Status.ERROR, "input", time.perf_counter() - start,
                        answer=text, reason=str(exc), hint=exc.hint)
@@ -78,7 +78,7 @@ def verify_reference(
     qid: str, limits: Limits | None = None, cache: ResultCache | None = None,
     options: Options = DEFAULT_OPTIONS,
 ) -> Verdict:
-    return check_answer(qid, get(qid).reference, limits=limits, cache=cache, options=options)
+    return check_answer(qid, get(qid, options).reference, limits=limits, cache=cache, options=options)
 
 
 def run_all(
@@ -120,7 +120,7 @@ def prepare(qids: list[str], options: Options = DEFAULT_OPTIONS,
     abandoned: dict[str, PrepareOutcome] = {}
     for qid in dict.fromkeys(qids):
         try:
-            hook = get(qid).prepare
+            hook = get(qid, options).prepare
         except AnswerError:
             continue
         if hook is None:

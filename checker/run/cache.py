@@ -49,6 +49,7 @@ from typing import Any
 from checker.model.options import Options
 from checker.model.printable import printable
 from checker.model.verdict import Counterexample, Status, StepResult, Verdict
+from checker.run.registry import question_digest
 
 DATABASE = "results.sqlite3"
 # Caps on a stored row. put() never writes a row that get() would refuse.
@@ -87,8 +88,8 @@ def _normalised(text: str) -> str:
 
 
 def answer_key(qid: str, text: str, latex: bool, options: Options) -> str:
-    material = json.dumps([code_digest(), qid, latex, _normalised(text), dataclasses.asdict(options)],
-                          sort_keys=True)
+    material = json.dumps([code_digest(), question_digest(options), qid, latex, _normalised(text),
+                           dataclasses.asdict(options)], sort_keys=True)
     return hashlib.sha256(material.encode()).hexdigest()
 
 

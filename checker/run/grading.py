@@ -34,7 +34,7 @@ def grade(
     sheets: list[AnswerSheet | PersonResult] = []
     for path in paths:
         try:
-            sheets.append(load(path, assignment(), only=only))
+            sheets.append(load(path, assignment(options), only=only))
         except AnswerFileError as exc:
             shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
             sheets.append(PersonResult(os.path.basename(shown), shown, file_error=str(exc)))

@@ -27,7 +27,7 @@ def build_report(results: Sequence[PersonResult], course: Course, *, overrides: 
                  settings: Sequence[tuple[str, str]] = (), seconds: float = 0.0,
                  exit_code: int = 0) -> ClassReport:
     """`settings` are the command's options as the report should record them."""
-    questions = assignment().questions
+    questions = assignment(options).questions
     chains = {q.id for q in questions if q.kind is AnswerKind.CHAIN}
     values = {q.id for q in questions if q.kind in (AnswerKind.WORD, AnswerKind.INTEGER, AnswerKind.LIST)}
     scores = score_class(results, course, overrides, chains)
@@ -35,7 +35,7 @@ def build_report(results: Sequence[PersonResult], course: Course, *, overrides: 
         # Other people's answers are not for students: no groups to merge, no plots.
         overview = replace(build_overview(scores, course, {}, limits, options), wrong_answers=())
     else:
-        overview = build_overview(scores, course, assignment(), limits, options)
+        overview = build_overview(scores, course, assignment(options), limits, options)
     run = RunInfo(package_version("derivcheck"), package_version("sympy"), tuple(settings),
                   course.source, seconds)
     return ClassReport(course, for_audience(scores, audience, values), overview, run, audience,
