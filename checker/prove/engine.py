@@ -11,7 +11,7 @@ import sympy as sp
 from checker.model.claims import AllOf, Chain, Claim, Decided, Equal, Proportional, Step
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult, worst
 from checker.prove.canonical import open_unit_substitution, rewrite_transcendental
-from checker.prove.sampling import evaluate, points
+from checker.prove.sampling import evaluate, points, show_number
 from checker.prove.strategies import STRATEGIES, agree_at_points, find_counterexample
 
 CONFIRM_POINTS = 3
@@ -63,47 +63,48 @@ def decide_proportional(claim: Proportional) -> Outcome:
     if ratio is not None and ratio.is_positive:
         outcome = decide_equal(claim.scaled(ratio))
         if outcome.status is Status.VERIFIED:
-            return Outcome(Status.VERIFIED, f"{outcome.method}; constant factor {sp.sstr(ratio)}")
+            return Outcome(Status.VERIFIED, f"{outcome.method}; constant factor {show_number(ratio)}")
     if ratio is not None and (ratio.is_negative or ratio.is_zero):
         for point in points((claim.answer, claim.truth), claim.domains, 12):
             a, t = evaluate(claim.answer, point), evaluate(claim.truth, point)
             if a.defined and t.defined and (t.exact != 0 if t.exact is not None else True):
                 # The answer is exactly ratio * truth: shown that way, not as 60-digit noise.
                 exact = sp.Integer(0) if ratio.is_zero else ratio
-                shown = sp.sstr(exact * t.exact) if t.exact is not None else a.show()
+                shown = show_number(exact * t.exact) if t.exact is not None else a.show()
                 return Outcome(Status.REFUTED, "symbolic: the ratio to the truth is a constant <= 0",
                                Counterexample(
-                                   tuple((sp.sstr(k), sp.sstr(v)) for k, v in point.items()),
+                                   tuple((show_number(k), show_number(v)) for k, v in point.items()),
                                    shown, t.show(), claim.where,
-                                   f"answer/truth = {sp.sstr(ratio)} everywhere: not a positive constant"))
+                                   f"answer/truth = {show_number(ratio)} everywhere: not a positive "
+                                   "constant"))
     for point in points((claim.answer, claim.truth), claim.domains, 12):
         a, t = evaluate(claim.answer, point), evaluate(claim.truth, point)
         if a.exact is None or t.exact is None or t.exact == 0:
             continue
         factor = a.exact / t.exact
         if factor <= 0:
-            show = {sp.sstr(k): sp.sstr(v) for k, v in point.items()}
+            show = {show_number(k): show_number(v) for k, v in point.items()}
             return Outcome(
                 Status.REFUTED,
                 "counterexample (exact arithmetic)",
                 Counterexample(
                     tuple(show.items()), a.show(), t.show(), claim.where,
-                    f"ratio {sp.sstr(factor)} is not a positive constant",
+                    f"ratio {show_number(factor)} is not a positive constant",
                 ),
             )
         scaled = claim.scaled(factor)
         outcome = decide_equal(scaled)
-        method = f"{outcome.method}; constant factor {sp.sstr(factor)}"
+        method = f"{outcome.method}; constant factor {show_number(factor)}"
         if outcome.status is Status.REFUTED and outcome.counterexample is not None:
             c = outcome.counterexample
             here = _point_of(c, point)
             truth_here = evaluate(claim.truth, here)
             answer_here = evaluate(claim.answer, here)
-            ratio = (sp.sstr(answer_here.exact / truth_here.exact)
+            ratio = (show_number(answer_here.exact / truth_here.exact)
                      if answer_here.exact is not None and truth_here.exact not in (None, 0)
                      else "a different value")
-            first = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in point.items())
-            note = (f"answer/truth is {sp.sstr(factor)} at {first} but {ratio} here: "
+            first = ", ".join(f"{show_number(k)} = {show_number(v)}" for k, v in point.items())
+            note = (f"answer/truth is {show_number(factor)} at {first} but {ratio} here: "
                     "not a constant factor")
             return Outcome(
                 Status.REFUTED, method,
