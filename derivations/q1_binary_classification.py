@@ -19,7 +19,7 @@ from checker.model.claims import Decided, Equal, Proportional
 from checker.model.errors import AnswerError
 from checker.model.namespace import LABEL, OPEN_UNIT, REAL, Namespace, Variable
 from checker.model.options import Options
-from checker.model.question import AnswerKind, PlotSpec, Question
+from checker.model.question import AnswerKind, Example, PlotSpec, Question
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
 from checker.prove.canonical import open_unit_substitution
 from checker.prove.sampling import evaluate
@@ -249,6 +249,12 @@ QUESTIONS.append(Question(
     truth="properties a class probability needs: SymPy limits 0 at -oo and 1 at +oo, g' > 0 "
           "proved symbolically, values in (0, 1); a value outside (0, 1) refutes",
     claim=output_activation_claim,
+    examples=(
+        Example("exp(a)/(exp(a) + 1)", right=True),
+        Example(r"\frac{1}{1+e^{-a}}", right=True, latex=True),
+        Example("tanh(a)", right=False),  # range (-1, 1), not a probability
+        Example("1 - sigmoid(a)", right=False),  # decreasing: the probability of class 0
+    ),
 ))
 QUESTIONS.append(Question(
     id="1.2", title="what the sigmoid output represents",
@@ -258,6 +264,11 @@ QUESTIONS.append(Question(
     truth="the f that minimises the expected cross-entropy when y ~ Bernoulli(p) is solved for "
           "by SymPy; the answer is right when it names that minimiser",
     claim=meaning_claim,
+    examples=(
+        Example(r"\mathbb{P}(y = 1 \mid x)", right=True, latex=True),
+        Example("P(y=0|x)", right=False),  # the other class
+        Example(r"\mathbb{P}(y = 0 \mid x)", right=False, latex=True),
+    ),
 ))
 QUESTIONS.append(Question(
     id="1.3", title="cross-entropy loss L_CE(f, y)",
@@ -267,6 +278,13 @@ QUESTIONS.append(Question(
     truth="cross-entropy -sum_c p_c log q_c of the target (y, 1-y) against the output (f, 1-f)",
     claim=lambda answer, options: Equal(labels_resolved(answer), ce_loss(), DOMAINS),
     plot=plot_in_f(ce_loss),
+    examples=(
+        Example("-(y*log(f) + (1-y)*log(1-f))", right=True),
+        Example(r"-\left(y \ln(f) + (1-y) \ln(1-f)\right)", right=True, latex=True),
+        Example("y*log(f) - (1-y)*log(1-f)", right=False),  # a sign flip
+        Example("-y*log(f)", right=False),  # the y = 0 term dropped
+        Example("-y*log(f) - (1-y)*log(f)", right=False),  # log(f) for log(1-f)
+    ),
 ))
 QUESTIONS.append(Question(
     id="1.4", title="dL_CE/da through the sigmoid",
@@ -277,6 +295,13 @@ QUESTIONS.append(Question(
     claim=lambda answer, options: Equal(labels_resolved(in_f(answer)), gradient_through_sigmoid(ce_loss()),
                                          DOMAINS),
     plot=plot_in_f(lambda: gradient_through_sigmoid(ce_loss()), rewrite=in_f),
+    examples=(
+        Example("sigmoid(a) - y", right=True),
+        Example(r"-y(1-f) + (1-y)f", right=True, latex=True),
+        Example("y - f", right=False),  # a sign flip
+        Example("(f-y)*f*(1-f)", right=False),  # the MSE gradient
+        Example("f + y", right=False),
+    ),
 ))
 QUESTIONS.append(Question(
     id="1.5", title="mean-squared error L_MSE(f, y), up to a positive factor",
@@ -286,6 +311,13 @@ QUESTIONS.append(Question(
     truth="the mean of squared errors over the one output, equal up to a constant factor c > 0",
     claim=lambda answer, options: Proportional(labels_resolved(answer), mse_loss(), DOMAINS),
     plot=plot_in_f(mse_loss, note=UP_TO_A_FACTOR),
+    examples=(
+        Example("(y - f)**2", right=True),
+        Example(r"\frac{1}{2}(f-y)^2", right=True, latex=True),
+        Example("-(f-y)^2", right=False),  # a negative factor
+        Example("f^2 - y^2", right=False),  # squares of the terms, not of the error
+        Example("abs(f-y)", right=False),  # the absolute error
+    ),
 ))
 QUESTIONS.append(Question(
     id="1.6", title="dL_MSE/da through the sigmoid, up to a positive factor",
@@ -296,6 +328,13 @@ QUESTIONS.append(Question(
     claim=lambda answer, options: Proportional(labels_resolved(in_f(answer)),
                                                 gradient_through_sigmoid(mse_loss()), DOMAINS),
     plot=plot_in_f(lambda: gradient_through_sigmoid(mse_loss()), rewrite=in_f, note=UP_TO_A_FACTOR),
+    examples=(
+        Example("2*(f-y)*sigmoid(a)*(1-sigmoid(a))", right=True),
+        Example(r"(f-y)f(1-f)", right=True, latex=True),
+        Example("(f-y)*f", right=False),  # the factor 1 - f dropped
+        Example("(y-f)*f*(1-f)", right=False),  # a sign flip
+        Example("(f-y)*(1-f)", right=False),  # the factor f dropped
+    ),
 ))
 QUESTIONS.append(Question(
     id="1.7", title="the more appropriate loss for binary classification",
@@ -305,4 +344,8 @@ QUESTIONS.append(Question(
     truth="limits of both derived gradients at a saturated wrong output (y = 1, f -> 0 and "
           "y = 0, f -> 1): the loss whose gradient does not vanish there",
     claim=better_loss_claim,
+    examples=(
+        Example("ce", right=True),  # words are read case-insensitively
+        Example("MSE", right=False),
+    ),
 ))

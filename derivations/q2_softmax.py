@@ -25,7 +25,7 @@ from checker.model.errors import AnswerError
 from checker.model.functions import sigmoid
 from checker.model.namespace import REAL, Domain, MatrixName, Namespace, Variable, Vector
 from checker.model.options import Options
-from checker.model.question import AnswerKind, Question
+from checker.model.question import AnswerKind, Example, Question
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
 from checker.prove.engine import decide
 from checker.prove.sampling import Value, differ, evaluate
@@ -452,6 +452,9 @@ def _counterexample(sizes: dict[sp.Symbol, int], values: dict[sp.Basic, sp.Expr]
     return Counterexample(tuple(assignment), mine.show(), theirs.show(), where, note)
 
 
+_S_XC = "exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K))"  # S(x + c)_i
+_S_X = "exp(x[i])/Sum(exp(x[j]), (j, 1, K))"  # S(x)_i
+
 QUESTIONS: list[Question] = []  # this module's questions, in the order asked
 
 QUESTIONS.append(Question(
@@ -467,6 +470,13 @@ QUESTIONS.append(Question(
           "steps proved for symbolic K and i (every K ≥ 2, 1 ≤ i ≤ K), and written out for "
           "K = 2..8 as a second witness",
     claim=invariance_chain,
+    examples=(
+        Example(f"{_S_XC} = exp(c)*exp(x[i])/(exp(c)*Sum(exp(x[j]), (j, 1, K)))"
+                f" = {_S_X}", right=True),
+        # exp(c) dropped from the denominator only: the middle step is false
+        Example(f"{_S_XC} = exp(c)*exp(x[i])/Sum(exp(x[j]), (j, 1, K)) = {_S_X}", right=False),
+        Example(f"{_S_XC} = exp(x[i] + c)", right=False),  # the denominator dropped
+    ),
 ))
 QUESTIONS.append(Question(
     id="2.2", title="two-class softmax as a sigmoid: z",
@@ -475,6 +485,13 @@ QUESTIONS.append(Question(
     reference="x1 - x2",
     truth="both entries of the softmax definition for x = [x1, x2]",
     claim=sigmoid_form_claim,
+    examples=(
+        Example("-(x2 - x1)", right=True),
+        Example(r"\log\frac{e^{x_1}}{e^{x_2}}", right=True, latex=True),
+        Example("x2 - x1", right=False),  # a sign flip: the second class's z
+        Example("x1 + x2", right=False),
+        Example("2*(x1 - x2)", right=False),  # a stray factor
+    ),
 ))
 QUESTIONS.append(Question(
     id="2.3", title="softmax with K - 1 parameters: y_i",
@@ -486,6 +503,13 @@ QUESTIONS.append(Question(
           "decision, else symbolic K and i); both vectors' softmax written out, every entry, for "
           "K = 2..8 as a second witness",
     claim=reduced_parameters_claim,
+    examples=(
+        Example("-(x[1] - x[i+1])", right=True),
+        Example(r"x_{i+1} - x_1", right=True, latex=True),
+        Example("x[i] - x[1]", right=False),  # an index slip: off by one
+        Example("x[i+1] + x[1]", right=False),  # a sign flip
+        Example("x[i+1]", right=False),  # the shift by x[1] dropped
+    ),
 ))
 QUESTIONS.append(Question(
     id="2.4", title="Jacobian of softmax in terms of p = S(x)",
@@ -496,4 +520,11 @@ QUESTIONS.append(Question(
           "entries of p: Presburger decision, else symbolic K with KroneckerDelta), and written "
           "out entry by entry for K = 2..8 as a second witness",
     claim=jacobian_claim,
+    examples=(
+        Example("diag(p) - p*transpose(p)", right=True),
+        Example(r"\mathrm{Diag}(p) - pp^\top", right=True, latex=True),
+        Example("diag(p) + p*p.T", right=False),  # a sign flip
+        Example("p*p.T - diag(p)", right=False),  # the negated Jacobian
+        Example("diag(p)", right=False),  # the outer product dropped
+    ),
 ))

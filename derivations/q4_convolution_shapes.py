@@ -35,7 +35,7 @@ import sympy as sp
 from checker.model.claims import Decided
 from checker.model.namespace import Namespace
 from checker.model.options import Options
-from checker.model.question import AnswerKind, Question
+from checker.model.question import AnswerKind, Example, Question
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
 from checker.prove.sampling import as_fraction, value_at_integers
 from derivations.convolution_shapes import (
@@ -296,6 +296,13 @@ QUESTIONS.append(Question(
           f"is checked against simulation ({GRID.describe()})",
     claim=scalars_claim,
     prepare=lambda options: (network_runs(), grid_sizes(), formula_step()),
+    examples=(
+        Example("64*32*32", right=True),
+        Example(r"64 \cdot 32 \cdot 32", right=True, latex=True),
+        Example("262144", right=False),  # the pooling forgotten: 64×64×64
+        Example("131072", right=False),  # layer 1's output counted: 32×64×64
+        Example("57600", right=False),  # layer 3's padding forgotten: 64×30×30
+    ),
 ))
 QUESTIONS.append(Question(
     id="4.2", title="parameters of layer 3, biases not included",
@@ -307,7 +314,19 @@ QUESTIONS.append(Question(
           "the array that reached it",
     claim=parameters_claim,
     prepare=lambda options: network_runs(),
+    examples=(
+        Example("64*32*3*3", right=True),
+        Example(r"64 \times 32 \times 3 \times 3", right=True, latex=True),
+        Example("18496", right=False),  # the 64 biases counted
+        Example("1728", right=False),  # the image's 3 channels for layer 3's 32: 64×3×3×3
+        Example("576", right=False),  # the input channels forgotten: 64×3×3
+    ),
 ))
+_WRONG_LISTS = {  # no kernel flipping (correlation), shifted by one, one entry short or wrong mode
+    "full": ("[2, 4, 7, 10, 3, 4]", "[0, 1, 2, 5, 8, 6]", "[1, 2, 5, 8, 6]"),
+    "valid": ("[7, 10]", "[2, 5]", "[2, 5, 8, 6]"),
+    "same": ("[4, 7, 10, 3]", "[1, 2, 5, 8]", "[5, 8, 6, 8]"),
+}
 _REFERENCE = {"full": "[1, 2, 5, 8, 6, 8]", "valid": "[5, 8]", "same": "[2, 5, 8, 6]"}
 for _mode in PADDINGS:
     QUESTIONS.append(Question(
@@ -319,4 +338,7 @@ for _mode in PADDINGS:
               f"{_mode} mode; cross-checked with numpy.convolve",
         claim=convolution_claim(_mode),
         prepare=lambda options: importlib.import_module("numpy"),  # the cross-check's one import
+        # The list is the only right answer: its LaTeX spelling is the right example.
+        examples=(Example(rf"\left{_REFERENCE[_mode][:-1]}\right]", right=True, latex=True),
+                  *(Example(text, right=False) for text in _WRONG_LISTS[_mode])),
     ))

@@ -65,6 +65,7 @@ PUBLIC = {
     "StepResult", "UnknownQuestion", "Variable", "Vector", "Verdict", "all_questions", "assignment",
     "check_answer", "decide", "exit_code", "get", "grade", "latex_to_text", "parse_answer",
     "parse_text", "run_all", "select", "sigmoid", "verify_reference",
+    "Example", "check_question", "self_test",
 }
 
 

@@ -203,14 +203,14 @@ MUTANTS: tuple[Mutant, ...] = (
         ("tests/test_hardening_reports.py", "tests/test_mutation_kills.py")),
     Mutant(
         "cache-key-ignores-latex", "checker/run/cache.py",
-        "material = json.dumps([code_digest(), qid, latex, _normalised(text), dataclasses.asdict(options)],",
-        "material = json.dumps([code_digest(), qid, False, _normalised(text), dataclasses.asdict(options)],",
+        "question_digest(options), qid, latex, _normalised(text),",
+        "question_digest(options), qid, False, _normalised(text),",
         "a LaTeX answer and the same text in plain text share a cache row",
         ("tests/test_cache.py", "tests/test_hardening_cache.py")),
     Mutant(
         "cache-key-ignores-options", "checker/run/cache.py",
-        "_normalised(text), dataclasses.asdict(options)],",
-        "_normalised(text), {}],",
+        "                           dataclasses.asdict(options)], sort_keys=True)",
+        "                           {}], sort_keys=True)",
         "a verdict cached with one --max-size is served for another",
         ("tests/test_cache.py", "tests/test_hardening_cache.py")),
     Mutant(

@@ -50,8 +50,14 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
                                                    warn=terminal.warn)
     if args.command == "verify":
         questions = selected(args.ids, options)
-        checks = [(q.id, q.reference, False) for q in questions]
-        verdicts = run_all(checks, limits, args.jobs, cache, options=options)
+        if args.self_test:
+            from checker.run.selftest import self_test
+
+            results = self_test(questions, limits, args.jobs, cache, options)
+            verdicts = [result.as_verdict() for result in results]
+        else:
+            checks = [(q.id, q.reference, False) for q in questions]
+            verdicts = run_all(checks, limits, args.jobs, cache, options=options)
         return emit(terminal, exit_code([v.status for v in verdicts]),
                     lambda: _report(verdicts, args, terminal, detailed=False))
     if args.command == "check":
@@ -155,7 +161,7 @@ def _show(question: Question, console: Console, options: Options) -> None:
     console.print(names)
     if question.kind not in (AnswerKind.WORD, AnswerKind.INTEGER, AnswerKind.LIST):
         console.print(Text.assemble(("functions:        ", "report.label"),
-                                    ", ".join(sorted(question.namespace.functions))))
+                                    ", ".join(spec.name for spec in question.namespace.function_specs())))
     console.print(Text.assemble(("truth:            ", "report.label"), question.truth))
     for note in question.notes:
         console.print(Text.assemble(("note:             ", "report.label"), note))

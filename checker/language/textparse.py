@@ -16,7 +16,6 @@ from typing import Any
 
 import sympy as sp
 from sympy.logic.boolalg import BooleanAtom, BooleanFunction
-from sympy.matrices.expressions.diagonal import DiagMatrix
 
 from checker.language.diagnose import IMPLICIT_PRODUCT, diagnose, latex_in_plain_text, thousands_separated
 from checker.language.requirements import (
@@ -33,7 +32,7 @@ from checker.language.requirements import (
 )
 from checker.language.source import Source, normalise_source
 from checker.model.errors import AnswerError
-from checker.model.functions import sigmoid
+from checker.model.functions import FUNCTIONS, FunctionSpec, InexactArgument
 from checker.model.namespace import MatrixName, Namespace, Variable, Vector
 
 
@@ -72,13 +71,9 @@ _BINARY: Mapping[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
 _COMPARE: Mapping[type, Callable[[sp.Basic, sp.Basic], sp.Basic]] = {
     ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne,
 }
-_UNARY_FUNCTIONS: Mapping[str, Callable[[sp.Basic], sp.Basic]] = {
-    "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sigmoid": sigmoid,
-    "tanh": sp.tanh, "erf": sp.erf, "abs": sp.Abs,
-}
-_VARIADIC_FUNCTIONS: Mapping[str, Callable[..., sp.Basic]] = {
-    "max": sp.Max, "Max": sp.Max, "min": sp.Min, "Min": sp.Min,
-}
+# What a function of scalars needs of its argument (FunctionSpec.defined_for), recorded
+# as a requirement (checker.language.requirements).
+_DEFINED_FOR: Mapping[str, str] = {"positive": POSITIVE, "nonnegative": NONNEGATIVE}
 # Names people write from other notations, and what the answer language writes instead.
 _NAMES_INSTEAD: Mapping[str, str] = {
     "ln": "the natural log is written `log`",
@@ -320,6 +315,8 @@ class _Builder:
         if isinstance(node.op, ast.BitAnd | ast.BitOr):
             left, right = self._condition(node.left), self._condition(node.right)
             return sp.And(left, right) if isinstance(node.op, ast.BitAnd) else sp.Or(left, right)
+        if isinstance(node.op, ast.FloorDiv):
+            return self._floor_division(node)
         operation = _BINARY.get(type(node.op))
         if operation is None:
             raise AnswerError(f"operator in `{_describe(node)}` is not part of the answer language")
@@ -339,6 +336,23 @@ class _Builder:
         if isinstance(node.op, ast.Div):
             self._divides_by(right)
         return operation(left, right)
+
+    def _floor_division(self, node: ast.BinOp) -> sp.Basic:
+        """`a // b` is floor(a/b): integer division, for questions that declare `floor`."""
+        if "floor" not in self.namespace.functions:
+            raise AnswerError(f"operator `//` in `{self.written(node)}`: integer division is not "
+                              "available in this question",
+                              hint="this question does not use integer division (a // b, which "
+                                   "is floor(a/b)); `/` divides")
+        left, right = self.operand(node.left), self.operand(node.right)
+        if _is_matrix(left) or _is_matrix(right):
+            raise AnswerError(f"integer division of a matrix is not defined in `{_describe(node)}`")
+        if right.is_zero:
+            raise AnswerError(f"division by zero in `{_describe(node)}`")
+        factor = self.sizes.power(right, sp.Integer(-1))
+        self._within_caps(node, self.sizes.product([self.sizes.of(left), factor]))
+        self._divides_by(right)
+        return self._apply(FUNCTIONS["floor"], node, left / right)
 
     def _power(self, node: ast.BinOp) -> sp.Basic:
         if isinstance(node.left, ast.Name) and node.left.id == "e" and self._unknown("e"):
@@ -497,54 +511,55 @@ class _Builder:
                               "function", hint=IMPLICIT_PRODUCT)
         if name not in self.namespace.functions:
             raise AnswerError(f"unknown function `{name}`; this question allows {self.allowed()}",
-                              hint=_NAMES_INSTEAD.get(name, ""))
+                              hint=_NAMES_INSTEAD.get(name, "") or _unused(name))
         if node.keywords:
             raise AnswerError(f"keyword arguments are not allowed in `{_describe(node)}`")
         if any(isinstance(a, ast.Starred) for a in node.args):
             raise AnswerError(f"starred arguments are not allowed in `{_describe(node)}`")
-        if name in _UNARY_FUNCTIONS:
-            self._arity(node, 1)
-            argument = self.scalar(node.args[0])
-            if _is_matrix(argument):
-                raise AnswerError(f"`{name}` of a matrix is not defined in `{_describe(node)}`")
-            if name == "log":
-                self._requires(argument, POSITIVE)
-            if name == "sqrt":
-                self._requires(argument, NONNEGATIVE)
-            if name == "log" and argument.is_zero:
-                raise AnswerError(f"log of zero in `{_describe(node)}`")
+        spec = FUNCTIONS[name]  # every name a namespace allows is registered (Namespace checks)
+        if spec.reads == "range":
+            return self._sum(node, spec)
+        if spec.reads == "pieces":
+            return self._piecewise(node, spec)
+        self._arity(node, spec)
+        if spec.reads == "matrix":
+            argument = self.build(node.args[0])
+            if not _is_matrix(argument):
+                raise AnswerError(f"`{name}` takes a declared vector or matrix in `{_describe(node)}`")
+            return self._apply(spec, node, argument)
+        arguments = [self.scalar(a) for a in node.args]
+        if any(_is_matrix(a) for a in arguments):
+            raise AnswerError(f"`{name}` of a matrix is not defined in `{_describe(node)}`")
+        for argument in arguments:
+            needs = _DEFINED_FOR.get(spec.defined_for)
+            if needs is not None:
+                self._requires(argument, needs)
+            if spec.defined_for == "positive" and argument.is_zero:
+                raise AnswerError(f"{name} of zero in `{_describe(node)}`")
             for base, exponent in powers_made_by(name, argument):
                 # sqrt(n) is n**(1/2); exp(log(n)/3) is n**(1/3); tanh and sigmoid are
                 # rewritten to exp later: each a power SymPy computes.
                 self._within_caps(node, self.sizes.power(base, exponent))
-            return _UNARY_FUNCTIONS[name](argument)
-        if name in _VARIADIC_FUNCTIONS:
-            if len(node.args) < 2:
-                raise AnswerError(f"`{name}` takes at least 2 arguments in `{_describe(node)}`")
-            arguments = [self.scalar(a) for a in node.args]
-            if any(_is_matrix(a) for a in arguments):
-                raise AnswerError(f"`{name}` of a matrix is not defined in `{_describe(node)}`")
-            return _VARIADIC_FUNCTIONS[name](*arguments)
-        if name == "Sum":
-            return self._sum(node)
-        if name == "Piecewise":
-            return self._piecewise(node)
-        self._arity(node, 1)
-        argument = self.build(node.args[0])
-        if not _is_matrix(argument):
-            raise AnswerError(f"`{name}` takes a declared vector or matrix in `{_describe(node)}`")
-        if name == "diag":
-            return DiagMatrix(argument)
-        return sp.Transpose(argument)
+        return self._apply(spec, node, *arguments)
 
-    def _arity(self, node: ast.Call, count: int) -> None:
-        if len(node.args) != count:
-            raise AnswerError(
-                f"`{_describe(node.func)}` takes {count} argument{'s' if count != 1 else ''}, "
-                f"got {len(node.args)} in `{_describe(node)}`"
-            )
+    def _apply(self, spec: FunctionSpec, node: ast.AST, *arguments: Any) -> sp.Basic:
+        """The registry's function applied to built arguments."""
+        try:
+            result: sp.Basic = spec.build(*arguments)
+        except InexactArgument as exc:
+            raise AnswerError(f"`{self.written(node)}`: {exc}") from None
+        return result
 
-    def _sum(self, node: ast.Call) -> sp.Basic:
+    def _arity(self, node: ast.Call, spec: FunctionSpec) -> None:
+        count = len(node.args)
+        if spec.accepts(count):
+            return
+        if isinstance(spec.arity, int):
+            raise AnswerError(f"`{_describe(node.func)}` takes {spec.arity_text()}, got {count} in "
+                              f"`{_describe(node)}`")
+        raise AnswerError(f"`{spec.name}` takes {spec.arity_text()} in `{_describe(node)}`")
+
+    def _sum(self, node: ast.Call, spec: FunctionSpec) -> sp.Basic:
         usage = "write Sum(term, (j, first, last))"
         if len(node.args) != 2 or not isinstance(node.args[1], ast.Tuple):
             raise AnswerError(f"{usage}, not `{_describe(node)}`")
@@ -565,9 +580,9 @@ class _Builder:
                 del self.bound[name]
             else:
                 self.bound[name] = outer
-        return sp.Sum(body, (index, low, high))
+        return self._apply(spec, node, body, (index, low, high))
 
-    def _piecewise(self, node: ast.Call) -> sp.Basic:
+    def _piecewise(self, node: ast.Call, spec: FunctionSpec) -> sp.Basic:
         pieces = []
         for arg in node.args:
             if not (isinstance(arg, ast.Tuple) and len(arg.elts) == 2):
@@ -575,7 +590,14 @@ class _Builder:
             pieces.append((self.scalar(arg.elts[0]), self._condition(arg.elts[1])))
         if not pieces:
             raise AnswerError("Piecewise needs at least one (value, condition) pair")
-        return sp.Piecewise(*pieces)
+        return self._apply(spec, node, *pieces)
+
+
+def _unused(name: str) -> str:
+    """The hint for a function of the language that this question does not allow."""
+    if name not in FUNCTIONS:
+        return ""
+    return f"`{name}` is a function of the answer language, but this question does not use it"
 
 
 def is_condition(value: sp.Basic) -> bool:

@@ -1,13 +1,17 @@
 """What an answer to one question may mention: variables with domains, indexed
-vectors, matrices, functions and (for word answers) the accepted words."""
+vectors, matrices, functions (by name, from the registry checker.model.functions.FUNCTIONS)
+and (for word answers) the accepted words."""
 
 from __future__ import annotations
 
+import difflib
 import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import sympy as sp
+
+from checker.model.functions import FUNCTIONS, FunctionSpec
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,8 @@ class MatrixName:
         return sp.MatrixSymbol(self.name, self.rows, self.cols)
 
 
-# The functions of the answer language (docs/contract.md).
+# The functions a question allows unless it says otherwise (docs/contract.md): the
+# registry's functions except those a question must declare (`floor`, `ceil`).
 ALL_FUNCTIONS = frozenset(
     {
         "exp", "log", "sqrt", "sigmoid", "tanh", "erf", "abs",
@@ -158,6 +163,26 @@ class Namespace:
     functions: frozenset[str] = ALL_FUNCTIONS
     words: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        """A function a question declares must be one of the language's: a typo in a
+        question's declaration fails when the question is built (at import)."""
+        if isinstance(self.functions, str):
+            raise TypeError("Namespace.functions is a set of function names, e.g. "
+                            f"ALL_FUNCTIONS | {{'floor'}}, not the string {self.functions!r}")
+        if not isinstance(self.functions, frozenset):  # a set or list of names
+            object.__setattr__(self, "functions", frozenset(self.functions))
+        unknown = sorted(name for name in self.functions if name not in FUNCTIONS)
+        if unknown:
+            raise ValueError(_unknown_functions(unknown))
+
+    def function_specs(self) -> tuple[FunctionSpec, ...]:
+        """The registry's entries for the functions this question allows, by name."""
+        return tuple(FUNCTIONS[name] for name in sorted(self.functions))
+
+    def describe_functions(self) -> list[tuple[str, str]]:
+        """(name, meaning) rows of the functions this question allows, for `show`."""
+        return [(spec.name, spec.meaning) for spec in self.function_specs()]
+
     def items(self) -> list[Variable | Vector | MatrixName]:
         return [*self.variables, *self.vectors, *self.matrices]
 
@@ -175,3 +200,13 @@ class Namespace:
         rows += [(m.name, f"{m.rows} x {m.cols} matrix", m.meaning) for m in self.matrices]
         rows += [(w, "word", "an accepted answer word") for w in self.words]
         return rows
+
+
+def _unknown_functions(unknown: list[str]) -> str:
+    guesses = [match for name in unknown
+               for match in difflib.get_close_matches(name, list(FUNCTIONS), n=1)]
+    guess = f" (did you mean {', '.join(f'`{g}`' for g in guesses)}?)" if guesses else ""
+    return (f"unknown function{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(f'`{name}`' for name in unknown)} declared for a question{guess}; "
+            f"the answer language's functions are: {', '.join(sorted(FUNCTIONS))}")
+

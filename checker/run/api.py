@@ -47,6 +47,17 @@ def check_answer(
     return verdict
 
 
+def check_question(question: Question, text: str, latex: bool = False, limits: Limits | None = None,
+                   options: Options = DEFAULT_OPTIONS) -> Verdict:
+    """`check_answer` for a question given as an object (one being written, not yet in an
+    assignment): the same parse and decision, bounded by `limits`; never cached, since a
+    cached verdict is named by its question's ID and its assignment's code."""
+    start = time.perf_counter()
+    if limits is None:
+        return _check(question, text, latex, options, start)
+    return _bounded(question, text, latex, options, start, limits)
+
+
 def cached(
     qid: str, text: str, latex: bool, cache: ResultCache | None, options: Options = DEFAULT_OPTIONS,
 ) -> Verdict | None:

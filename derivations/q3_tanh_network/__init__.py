@@ -68,7 +68,7 @@ is here.
 
 from __future__ import annotations
 
-from checker.model.question import AnswerKind, Question
+from checker.model.question import AnswerKind, Example, Question
 from derivations.q3_tanh_network.claim import network_claim
 from derivations.q3_tanh_network.concrete import SIZE_LIMIT
 from derivations.q3_tanh_network.parameters import NAMESPACE, PARTS
@@ -86,6 +86,8 @@ NOTES = (
     "parts, found by z3 (whatever the threshold and however it is written); the method "
     "names them, and the sizes too large to evaluate.",
 )
+
+_B2 = "W2[k,0] + Sum(W2[k,j], (j, 1, M))/2"  # the reference's b2
 
 QUESTIONS: list[Question] = []  # this package's questions, in the order asked
 
@@ -106,4 +108,14 @@ QUESTIONS.append(Question(
     parts=PARTS,
     notes=NOTES,
     prepare=lambda options: (lemma_steps(), seed_steps()),
+    examples=(
+        # tanh is odd: negating W1 and W2 together gives the same network
+        Example(f"W1 = -W1[j,i]/2; W2 = -W2[k,j]/2; b2 = {_B2}", right=True),
+        Example(r"W1 = \frac{W^{1}_{j,i}}{2}; W2 = W^{2}_{k,j}/2; "
+                r"b2 = W^{2}_{k,0} + \sum_{j=1}^{M} \frac{W^{2}_{k,j}}{2}", right=True, latex=True),
+        Example(f"W1 = W1[j,i]; W2 = W2[k,j]/2; b2 = {_B2}", right=False),  # W1 not halved
+        Example("W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0]", right=False),  # b2 without the sum
+        Example("W1 = W1[j,i]/2; W2 = W2[k,j]/2; b2 = W2[k,0] + Sum(W2[k,j], (j, 1, M))",
+                right=False),  # the sum without its 1/2
+    ),
 ))

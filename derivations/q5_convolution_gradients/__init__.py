@@ -29,7 +29,7 @@ is zero out of bounds; `Sum(t, (j, a, b))` is 0 when b < a.
 
 from __future__ import annotations
 
-from checker.model.question import AnswerKind, Question
+from checker.model.question import AnswerKind, Example, Question
 from derivations.convolution_1d import ConvMode
 from derivations.q5_convolution_gradients.claims import (
     chain_claim,
@@ -78,6 +78,49 @@ REFERENCE_5_6 = (
     "= validconv[n]"
 )
 
+
+def _right(*texts: str, latex: str = "") -> tuple[Example, ...]:
+    return (*(Example(t, right=True) for t in texts), *((Example(latex, True, True),) if latex else ()))
+
+
+def _wrong(*texts: str) -> tuple[Example, ...]:
+    return tuple(Example(t, right=False) for t in texts)
+
+
+EXAMPLES = {  # right answers in other forms, then realistic mistakes
+    "5.1": _right("(d - k1 + 1) - k2 + 1", latex=r"2 + d - (k_1 + k_2)")
+    + _wrong("d - k1 - k2 + 1",  # off by one
+             "d + k1 + k2 - 2",  # the full-convolution length
+             "d - k1 - k2"),  # both +1 dropped
+    "5.2": _right("w2[n-i+1]",  # out-of-bounds entries are 0: the range is implied
+                  latex=r"\begin{cases} w^2_{n-i+1} & \text{if } i \le n \\ 0 & \text{otherwise}"
+                        r"\end{cases}")
+    + _wrong("w2[n-i]",  # off by one
+             "w2[i-n+1]",  # the indices swapped
+             "w2[n+k2-i] if n <= i <= n+k2-1 else 0"),  # the full-convolution entry
+    "5.3": _right("Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[n-j+1]*w2[j], (j, 1, k2)) "
+                  "= Sum(g[n+j-k2]*flipw2[j], (j, 1, k2))")
+    + _wrong(REFERENCE_5_3.replace("w2[k2-j+1], (j, 1, k2))", "w2[k2-j], (j, 1, k2))"),  # flip slip
+             "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[i]*w2[n-i], (i, n-k2+1, n)) "
+             "= fullconv[n]",  # off by one in the kernel's index
+             REFERENCE_5_3.replace("fullconv[n]", "validconv[n]")),  # the wrong convolution
+    "5.4": _right("(d + k1 - 1) + k2 - 1", latex=r"d + k_1 + k_2 - 2")
+    + _wrong("d + k1 + k2 - 1",  # off by one
+             "d - k1 - k2 + 2",  # the valid-convolution length
+             "d + k1 + k2"),  # both -1 dropped
+    "5.5": _right("w2[n+k2-i]",  # the range is implied
+                  latex=r"\begin{cases} w^2_{n+k_2-i} & \text{if } n \le i \le n+k_2-1 \\ "
+                        r"0 & \text{otherwise}\end{cases}")
+    + _wrong("w2[n-i+1]",  # the valid-convolution entry
+             "w2[n+k2-i+1]",  # off by one
+             "w2[n+k2-i] if n <= i <= n+k2-2 else 0"),  # the last entry dropped
+    "5.6": _right("Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) "
+                  "= validconv[n]")
+    + _wrong(REFERENCE_5_6.replace("(i, n, n+k2-1)", "(i, n, n+k2-2)"),  # a boundary term dropped
+             REFERENCE_5_6.replace("validconv[n]", "fullconv[n]")),  # the wrong convolution
+}
+
+
 QUESTIONS: list[Question] = []  # this package's questions, in the order asked
 
 
@@ -93,7 +136,7 @@ def _register(mode: ConvMode, first: int) -> None:
         reference="d - k1 - k2 + 2" if mode is ConvMode.VALID else "d + k1 + k2 - 2",
         truth="|a2| for symbolic sizes: the one-layer length rule derived from the "
               f"definition's index range, applied twice; {_EVERY_SIZE}; {_SEARCH}",
-        claim=size_claim(mode), notes=CONVENTIONS,
+        claim=size_claim(mode), notes=CONVENTIONS, examples=EXAMPLES[f"5.{first}"],
     ))
     QUESTIONS.append(Question(
         id=f"5.{first + 1}", title=f"d a2_i / d h1_n {where}",
@@ -107,6 +150,7 @@ def _register(mode: ConvMode, first: int) -> None:
               f"{_EVERY_SIZE}; {_SEARCH}",
         claim=entry_claim(mode), notes=CONVENTIONS,
         prepare=lambda options: prepare_networks(mode, options),
+        examples=EXAMPLES[f"5.{first + 1}"],
     ))
     QUESTIONS.append(Question(
         id=f"5.{first + 2}",
@@ -123,6 +167,7 @@ def _register(mode: ConvMode, first: int) -> None:
               f"with 1 <= n <= |h1|, {_EVERY_SIZE}; {_SEARCH}",
         claim=chain_claim(mode), notes=CHAIN_NOTES,
         prepare=lambda options: prepare_networks(mode, options),
+        examples=EXAMPLES[f"5.{first + 2}"],
     ))
 
 

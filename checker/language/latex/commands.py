@@ -8,9 +8,9 @@ from checker.language.latex.identifiers import IdentifierParser
 from checker.language.latex.tokens import Piece, Span, Token, wrap
 from checker.language.latex.vocabulary import (
     AND,
-    FUNCTIONS,
+    COMMAND_FUNCTIONS,
+    DELIMITED_FUNCTIONS,
     GREEK,
-    NAMED_FUNCTIONS,
     OR,
     P_ATOM,
     P_POWER,
@@ -18,8 +18,10 @@ from checker.language.latex.vocabulary import (
     RELATIONS,
     STYLE_COMMANDS,
     TEXT_COMMANDS,
+    WORD_FUNCTIONS,
 )
 from checker.model.errors import AnswerError
+from checker.model.functions import FUNCTIONS as LANGUAGE
 from checker.model.namespace import MatrixName, Vector
 
 
@@ -56,11 +58,11 @@ class CommandParser(IdentifierParser):
             return self.environment()
         if name == r"\left":
             return self.bracketed()
-        if name == r"\lvert":
-            return self.absolute(r"\lvert", r"\rvert")
-        if name in FUNCTIONS:
+        if name in DELIMITED_FUNCTIONS:
+            return self.delimited()
+        if name in COMMAND_FUNCTIONS:
             self.take()
-            return self.function(FUNCTIONS[name], token)
+            return self.function(COMMAND_FUNCTIONS[name], token)
         if name in STYLE_COMMANDS:
             return self.styled()
         if name.lstrip("\\") in GREEK:
@@ -94,9 +96,12 @@ class CommandParser(IdentifierParser):
         )
 
     def function(self, name: str, command: Token) -> Piece:
+        """A function written as a command (`\\log`) or an upright word (`\\operatorname{erf}`),
+        `command` being the token read: the registry's function `name`."""
         if name not in self.namespace.functions:
             raise AnswerError(f"`{command.text}` ({name}) is not available in this question",
                               column=command.column, excerpt=command.text)
+        spec = LANGUAGE[name]
         exponent = self.function_power(command)
         if self.at("_"):
             raise AnswerError(
@@ -104,7 +109,7 @@ class CommandParser(IdentifierParser):
                 r"(\log, \ln) without a base is part of the answer language",
                 column=command.column, excerpt=command.text,
             )
-        if name == "sqrt":
+        if command.text == r"\sqrt":
             if self.at("["):
                 raise AnswerError(f"`\\sqrt[...]` at column {command.column}: only square "
                                   "roots are supported; write x^{1/3}",
@@ -112,18 +117,16 @@ class CommandParser(IdentifierParser):
             arguments = [self.fraction_argument(command)]
         elif self.at("(") or self.at(r"\left") and self.peek(1).text == "(":
             arguments = self.call_arguments(command)
-        elif name in ("max", "min"):
+        elif spec.least > 1:
             raise AnswerError(f"`{command.text}` at column {command.column} needs its "
                               r"arguments in parentheses, e.g. \max(a, b)",
                               column=command.column, excerpt=command.text)
         else:
             arguments = [self.bare_argument(command)]
-        if name in ("max", "min") and len(arguments) < 2:
-            raise AnswerError(f"`{command.text}` at column {command.column} takes at least "
-                              "2 arguments", column=command.column, excerpt=command.text)
-        if name not in ("max", "min") and len(arguments) != 1:
-            raise AnswerError(f"`{command.text}` at column {command.column} takes 1 argument, "
-                              f"got {len(arguments)}", column=command.column, excerpt=command.text)
+        if not spec.accepts(len(arguments)):
+            got = f", got {len(arguments)}" if isinstance(spec.arity, int) else ""
+            raise AnswerError(f"`{command.text}` at column {command.column} takes "
+                              f"{spec.arity_text()}{got}", column=command.column, excerpt=command.text)
         call = Piece(f"{name}({', '.join(a.text for a in arguments)})", P_ATOM)
         if name == "log" and exponent is None and self.at("^"):
             # log((1-f)^{1-y}) and (log(1-f))^{1-y} are both common readings.
@@ -232,8 +235,8 @@ class CommandParser(IdentifierParser):
         r"""\mathrm{Diag}(p), \operatorname{erf}(x), \mathbf{x}, \boldsymbol{\theta}."""
         command = self.take()
         word, inner = self.group_word(command)
-        if word in NAMED_FUNCTIONS:
-            return self.function(NAMED_FUNCTIONS[word], command)
+        if word in WORD_FUNCTIONS:
+            return self.function(WORD_FUNCTIONS[word], command)
         if len(inner) > 1 and word.isalnum() and self.namespace.lookup(word) is not None:
             # A declared multi-letter name written upright: \mathrm{fullconv}_n.
             name = Token("letter", word, inner[0].start, inner[-1].stop)

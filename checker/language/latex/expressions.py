@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from checker.language.latex.cursor import Cursor
 from checker.language.latex.tokens import Piece, Span, Token, wrap
 from checker.language.latex.vocabulary import (
+    DELIMITED_FUNCTIONS,
     EXPLICIT_PRODUCT,
     NON_FACTOR_COMMANDS,
     P_ATOM,
@@ -169,11 +170,11 @@ class ExpressionParser(Cursor, ABC):
 
     # -- brackets ------------------------------------------------------------------------
     def bracketed(self) -> Piece:
-        r"""( ), [ ], { }, \left( \right), | |."""
+        r"""( ), [ ], { }, \left( \right); | |, \left\lfloor \right\rfloor (see `delimited`)."""
         left = self.take() if self.at(r"\left") else None
         opener = self.peek()
-        if opener.text == "|":
-            return self.absolute("|", "|", left is not None)
+        if opener.text in DELIMITED_FUNCTIONS:
+            return self.delimited(left is not None)
         if opener.kind != "char" or opener.text not in ("(", "[", "{") or (
                 left is not None and opener.text == "{"):
             first = left or opener
@@ -213,8 +214,16 @@ class ExpressionParser(Cursor, ABC):
         grouped = inner if inner.prec == P_ATOM else Piece(f"({inner.text})", P_ATOM)
         return self.power(grouped)
 
-    def absolute(self, opener: str, closer: str, with_left: bool = False) -> Piece:
+    def delimited(self, with_left: bool = False) -> Piece:
+        r"""A function written as delimiters around its argument, by the registry:
+        |x| and \lvert x \rvert (abs), \lfloor x \rfloor (floor), \lceil x \rceil (ceil),
+        each also between \left and \right."""
         start = self.take()
+        opener = start.text
+        closer, name = DELIMITED_FUNCTIONS[opener]
+        if name not in self.namespace.functions:
+            raise AnswerError(f"`{opener}` ({name}) at column {start.column} is not available in "
+                              "this question", column=start.column, excerpt=opener)
         saved = self.bare_bars
         self.bare_bars = opener == "|" and not with_left
         try:
@@ -224,8 +233,8 @@ class ExpressionParser(Cursor, ABC):
                                   excerpt=start.text)
             inner = self.expression()
             if with_left:
-                self.expect(r"\right", f"`\\left|` at column {start.column}")
+                self.expect(r"\right", f"`\\left{opener}` at column {start.column}")
             self.expect(closer, f"`{opener}` at column {start.column}")
         finally:
             self.bare_bars = saved
-        return self.power(Piece(f"abs({inner.text})", P_ATOM))
+        return self.power(Piece(f"{name}({inner.text})", P_ATOM))

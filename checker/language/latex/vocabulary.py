@@ -1,5 +1,15 @@
 """What the LaTeX front end knows by name: the commands it maps, refuses or skips, the
-characters it accepts, and how tightly translated pieces bind."""
+characters it accepts, and how tightly translated pieces bind.
+
+Which LaTeX spelling is which function comes from the language's registry
+(checker.model.functions.FUNCTIONS, `FunctionSpec.latex`); whether a question allows
+it is checked where the spelling is read."""
+
+from __future__ import annotations
+
+import re
+
+from checker.model.functions import FUNCTIONS as LANGUAGE
 
 # Commands that can do more than typeset in real TeX: refused by name, up front.
 MACRO_COMMANDS = frozenset({
@@ -16,16 +26,44 @@ SPACING = frozenset({
     r"\,", r"\;", r"\:", r"\!", "\\ ", r"\quad", r"\qquad", r"\displaystyle",
     r"\textstyle", r"\limits", r"\nolimits",
 })
-# Functions with a fixed name in the plain-text language.
-FUNCTIONS = {
-    r"\log": "log", r"\ln": "log", r"\exp": "exp", r"\tanh": "tanh", r"\sigma": "sigmoid",
-    r"\max": "max", r"\min": "min", r"\sqrt": "sqrt",
-}
-# Names written as \operatorname{...}, \mathrm{...} or \mathbf{...}.
-NAMED_FUNCTIONS = {
-    "diag": "diag", "Diag": "diag", "erf": "erf", "sigmoid": "sigmoid", "exp": "exp",
-    "log": "log", "ln": "log", "tanh": "tanh", "max": "max", "min": "min",
-}
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_WORD = re.compile(r"\\operatorname\{([A-Za-z]+)\}")
+_DELIMITERS = re.compile(r"(\||\\[A-Za-z]+) x (\||\\[A-Za-z]+)")
+
+
+def _spellings() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]]]:
+    """The registry's LaTeX spellings, by shape: commands (`\\log`), upright words
+    (`\\operatorname{erf}`), and delimiters around the argument (`\\lfloor x \\rfloor`:
+    opener -> (closer, function)). A spelling of another shape, or a command or word that
+    two spellings claim, fails at import."""
+    commands: dict[str, str] = {}
+    words: dict[str, str] = {}
+    delimiters: dict[str, tuple[str, str]] = {}
+    for spec in LANGUAGE.values():
+        for spelling in spec.latex:
+            word = _WORD.fullmatch(spelling)
+            pair = _DELIMITERS.fullmatch(spelling)
+            if _COMMAND.fullmatch(spelling):
+                claimed = spelling in commands or spelling in delimiters
+                commands[spelling] = spec.name
+            elif word:
+                claimed = word.group(1) in words
+                words[word.group(1)] = spec.name
+            elif pair:
+                claimed = pair.group(1) in commands or pair.group(1) in delimiters
+                delimiters[pair.group(1)] = (pair.group(2), spec.name)
+            else:
+                raise ValueError(f"LaTeX spelling {spelling!r} of `{spec.name}` has no known shape")
+            if claimed:
+                raise ValueError(f"LaTeX spelling {spelling!r} of `{spec.name}` is claimed twice")
+    return commands, words, delimiters
+
+
+# Commands that are functions (`\log` -> log); words written as \operatorname{...},
+# \mathrm{...} or \mathbf{...} (`Diag` -> diag); delimiters around an argument
+# (`\lfloor` -> (`\rfloor`, floor); `|` -> (`|`, abs)).
+COMMAND_FUNCTIONS, WORD_FUNCTIONS, DELIMITED_FUNCTIONS = _spellings()
+DELIMITER_CLOSERS = frozenset(closer for closer, _ in DELIMITED_FUNCTIONS.values())
 STYLE_COMMANDS = frozenset({r"\mathrm", r"\operatorname", r"\mathbf", r"\boldsymbol", r"\bm"})
 GREEK = frozenset({
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
@@ -49,7 +87,7 @@ TRANSPOSE_MARKS = frozenset({r"\top", "T", r"\intercal", r"\mathsf{T}", r"\mathr
 TEXT_COMMANDS = frozenset({r"\text", r"\textrm", r"\mbox"})
 NON_FACTOR_COMMANDS = frozenset({
     *EXPLICIT_PRODUCT, *RELATIONS, *AND, *OR, *TEXT_COMMANDS, r"\right", r"\\", r"\end",
-    r"\rvert",
+    *(closer for closer in DELIMITER_CLOSERS if closer.startswith("\\")),
 })
 CHARS = frozenset("+-*/^_()[]{},=<>&|.'")
 FORBIDDEN_CHARS = {

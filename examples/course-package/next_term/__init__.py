@@ -1,0 +1,1 @@
+"""Next term's deep-learning theory questions (assignment-2)."""
