@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,10 @@ from checker.model.course import (
     for_students,
 )
 from checker.model.grades import PersonResult
-from checker.model.question import Assignment
+from checker.model.question import AnswerKind, Assignment
 from checker.model.verdict import Counterexample, Status, StepResult, Verdict
 from checker.run.registry import assignment
-from checker.run.scoring import for_audience, score_person, unmatched
+from checker.run.scoring import for_audience, resolve_overrides, score_class, score_person
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "course" / "derivcheck.toml"
 
@@ -79,7 +80,8 @@ def test_course_table_in_pyproject_is_read(shipped: Assignment, tmp_path: Path) 
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("[other]\n", "has no table for assignment `assignment-1`"),
+    ("[other]\n", "[other] names no assignment"),
+    ("", "has no table for assignment `assignment-1`"),
     ("[assignment-1]\nundecided = 'maybe'\n[assignment-1.points]\n", "`undecided` must be one of"),
     ("[assignment-1]\npoint = 1\n", "unknown key `point`; did you mean `points`"),
     ("[assignment-1]\n", "no points table"),
@@ -90,6 +92,8 @@ def test_course_table_in_pyproject_is_read(shipped: Assignment, tmp_path: Path) 
     ("[assignment-1.points]\n\"1.1\" = nan\n", "must be a number from 0 to"),
     ("[assignment-1.points]\n\"1.1\" = 10001\n", "must be a number from 0 to"),
     ("not toml = = \n", "is not valid TOML"),
+    ("undecided = 'full'\n[assignment-1.points]\n", "`undecided` is outside every assignment's table"),
+    ("[assignmnet-1.points]\n\"1.1\" = 1\n", "[assignmnet-1] names no assignment; did you mean"),
 ])
 def test_course_files_that_are_refused(shipped: Assignment, tmp_path: Path, body: str,
                                        message: str) -> None:
@@ -149,33 +153,50 @@ def test_overrides_that_are_refused(tmp_path: Path, text: str, message: str) -> 
     assert message in str(caught.value)
 
 
-def _verdict(qid: str, status: Status, steps: tuple[Status, ...] = ()) -> Verdict:
-    return Verdict(qid, qid, status, "m", 0.0, answer="x",
-                   steps=tuple(StepResult(f"s{i}", s, "m") for i, s in enumerate(steps)))
+def _verdict(qid: str, status: Status, steps: tuple[Status, ...] = (), start: bool = False) -> Verdict:
+    """A verdict with chain steps; `start`: the first step is the chain's anchor."""
+    results = [StepResult("start", Status.VERIFIED, "start")] if start else []
+    results += [StepResult(f"s{i}", s, "m") for i, s in enumerate(steps)]
+    return Verdict(qid, qid, status, "m", 0.0, answer="x", steps=tuple(results))
 
 
 def test_scores_follow_the_verdicts_and_the_policy() -> None:
     person = PersonResult("Ada", "ada.toml", (_verdict("1.4", Status.VERIFIED),
                                               _verdict("1.7", Status.UNDECIDED),
                                               _verdict("2.1", Status.REFUTED,
-                                                       (Status.VERIFIED, Status.REFUTED))))
+                                                       (Status.VERIFIED, Status.REFUTED), start=True)))
     score = score_person(person, COURSE)
     assert [(q.id, q.points, q.flagged) for q in score.questions] == [
         ("1.4", 3.0, False), ("1.7", 0.0, True), ("2.1", 0.0, False)]
     assert score.total == 3.0 and score.max_total == 9.0 and score.flagged == ("1.7",)
     generous = Course("a", COURSE.points, undecided=Credit.FULL, chain_credit=ChainCredit.LINKS)
-    # 2.1's first step is where the chain starts; of its links (the rest), one in two holds.
+    # 2.1's anchor is not a link; of its two links the first holds: half the points.
     score = score_person(person, generous, chains={"2.1"})
-    assert [q.points for q in score.questions] == [3.0, 2.0, 0.0]
-    person = PersonResult("Ada", "ada.toml", (
-        _verdict("1.4", Status.REFUTED, (Status.VERIFIED, Status.VERIFIED)),
-        _verdict("2.1", Status.REFUTED, (Status.VERIFIED, Status.VERIFIED, Status.REFUTED))))
-    score = score_person(person, generous, chains={"2.1"})
-    # Only a chain earns partial credit: 1.4's verified steps (the checker's own) earn nothing.
-    assert [q.points for q in score.questions] == [0.0, 0.0, 2.0]
-    assert score.flagged == ()
+    assert [q.points for q in score.questions] == [3.0, 2.0, 2.0]
     strict = Course("a", COURSE.points, undecided=Credit.ZERO)
     assert score_person(person, strict).flagged == ()
+
+
+LINKS = Course("a", COURSE.points, chain_credit=ChainCredit.LINKS)
+
+
+@pytest.mark.parametrize(("status", "steps", "start", "points"), [
+    # The sound prefix counts: links that hold from the start up to the first that does not.
+    (Status.REFUTED, (Status.VERIFIED, Status.VERIFIED, Status.REFUTED, Status.VERIFIED), True, 2.0),
+    # A chain that does not start from the question's left side earns nothing (`0 = 0 = …`).
+    (Status.REFUTED, (Status.REFUTED, *(Status.VERIFIED,) * 10, Status.REFUTED), True, 0.0),
+    # Without an anchor (question 5's chains), the first step is a link of its own.
+    (Status.REFUTED, (Status.VERIFIED, Status.REFUTED, Status.REFUTED), False, 4 / 3),
+    # Undecided and error follow their credit rule (flag: nothing), never a link share.
+    (Status.UNDECIDED, (Status.VERIFIED, Status.VERIFIED, Status.UNDECIDED), True, 0.0),
+])
+def test_chain_credit_is_the_sound_prefix_of_a_refuted_chain(
+        status: Status, steps: tuple[Status, ...], start: bool, points: float) -> None:
+    person = PersonResult("Ada", "ada.toml", (_verdict("2.1", status, steps, start),
+                                              _verdict("1.4", Status.REFUTED, (Status.VERIFIED,))))
+    score = score_person(person, LINKS, chains={"2.1"})
+    assert score.questions[2].points == pytest.approx(points)
+    assert score.questions[0].points == 0.0  # 1.4 is not a chain: its steps earn nothing
 
 
 def test_unanswered_and_unreadable_score_nothing() -> None:
@@ -186,17 +207,36 @@ def test_unanswered_and_unreadable_score_nothing() -> None:
     assert broken.total == 0 and all(q.status is None for q in broken.questions)
 
 
-def test_overrides_win_and_match_name_id_email_or_file() -> None:
-    person = PersonResult("Ada", "class/ada.toml", (_verdict("1.7", Status.UNDECIDED),),
-                          student_id="260001", email="ada@example.edu")
+def _class() -> list[PersonResult]:
+    undecided = (_verdict("1.7", Status.UNDECIDED),)
+    return [PersonResult("Ada", "class/ada.toml", undecided, student_id="260001", email="ada@example.edu"),
+            PersonResult("Same", "class/s1.toml", undecided),
+            PersonResult("Same", "class/s2.toml", undecided),
+            PersonResult("260001", "class/c.toml", undecided),  # a name that is Ada's id
+            PersonResult("ada.toml", "class/d.toml", undecided)]  # a name that is Ada's file
+
+
+def test_overrides_name_one_file_by_file_id_email_or_name() -> None:
+    people = _class()
     for who in ("Ada", "260001", "ada@example.edu", "ada.toml", "class/ada.toml"):
-        override = Override(who, "1.7", 1.5, "reviewed")
-        score = score_person(person, COURSE, [override])
-        question = score.questions[1]
+        override = Override(who, "1.7", 1.5, "reviewed", "o.csv:2")
+        applied, problems = resolve_overrides([override], people)
+        assert (applied, problems) == ({0: [override]}, [])
+        scores = score_class(people, COURSE, [override])
+        question = scores[0].questions[1]
         assert (question.points, question.flagged, question.override) == (1.5, False, override)
-    other = Override("Bob", "1.7", 2.0)
-    assert score_person(person, COURSE, [other]).questions[1].points == 0.0
-    assert unmatched([other, Override("Ada", "1.4", 1)], [person]) == [other]
+        assert all(s.questions[1].points == 0 for s in scores[1:])
+
+
+def test_an_override_that_could_mean_several_files_or_none_is_not_applied() -> None:
+    people = _class()
+    twice = Override("Same", "1.7", 2.0, source="o.csv:3")
+    nobody = Override("Bob", "1.7", 2.0, source="o.csv:4")
+    applied, problems = resolve_overrides([twice, nobody], people)
+    assert applied == {}
+    assert problems[0].startswith("o.csv:3: `Same` is the name of 2 files (class/s1.toml, class/s2.toml)")
+    assert problems[1].startswith("o.csv:4: `Bob` names no graded file")
+    assert all(s.questions[1].points == 0 for s in score_class(people, COURSE, [twice, nobody]))
 
 
 def test_students_never_see_the_truth() -> None:
@@ -225,14 +265,14 @@ def test_value_answers_lose_inputs_steps_and_method_for_students() -> None:
     verdict = Verdict("4.1", "t", Status.REFUTED, "simulation: 64×32×32 = 65536 scalars", 0.0,
                       answer="65535", counterexample=counterexample,
                       steps=(StepResult("limit", Status.VERIFIED, "65536"),))
-    shown = for_students(verdict, answer_is_value=True)
+    shown = for_students(verdict, AnswerKind.INTEGER)
     text = str(shown.to_json())
     assert "65536" not in text and "64×32×32" not in text
     assert shown.counterexample is not None
     assert shown.counterexample.describe() == "scalars in the output of layer 3: your answer 65535"
     assert shown.steps == () and shown.method == "differs from the derivation"
     (student,) = for_audience([score_person(PersonResult("A", "a", (verdict,)), COURSE)],
-                              Audience.STUDENT, values={"4.1"})
+                              Audience.STUDENT, kinds={"4.1": AnswerKind.INTEGER})
     assert "65536" not in str(student)
 
 
@@ -242,3 +282,43 @@ def test_a_course_file_given_as_an_answer_file_is_named(shipped: Assignment) -> 
     with pytest.raises(AnswerFileError) as caught:
         load(str(EXAMPLE), shipped)
     assert "is a course file" in str(caught.value) and "--course" in str(caught.value)
+
+
+def test_students_see_no_oracle_in_lists_chains_or_derivations() -> None:
+    entry = Counterexample((("x", "[1, 2, 3, 4]"),), "0", "8", where="entry 7 (1-based)")
+    listed = for_students(Verdict("4.3.full", "t", Status.REFUTED, "m", 0.0, answer="[1, 2, 5, 8, 6, 8, 0]",
+                                  counterexample=entry), AnswerKind.LIST)
+    assert listed.counterexample is not None
+    assert listed.counterexample.describe() == "your answer [1, 2, 5, 8, 6, 8, 0]"  # no entry 7
+    link = Counterexample((("d", "2"), ("n", "1")), "w2[1]", "w2[1] + 1", where="step 1")
+    chained = for_students(Verdict("5.3", "t", Status.REFUTED, "m", 0.0, answer="J[1, n]",
+                                   counterexample=link,
+                                   steps=(StepResult("J[1, n]", Status.REFUTED, "exact", link),)),
+                           AnswerKind.CHAIN)
+    assert chained.counterexample is not None and "w2[1]" not in str(chained.to_json())
+    assert chained.counterexample.describe() == "step 1: d = 2, n = 1: your answer differs here"
+    assert [s.text for s in chained.steps] == ["J[1, n]"]  # the student's own steps stay
+    derived = StepResult("= Σ_j ω²_kj/2 · tanh(…)", Status.VERIFIED, "network identity")
+    parts = for_students(Verdict("3", "t", Status.REFUTED, "m; constant factor 3/4", 0.0,
+                                 steps=(derived,)), AnswerKind.PARTS)
+    assert parts.steps == () and "3/4" not in parts.method
+
+
+def test_gradebook_cells_add_up_to_the_total_and_hand_grades_of_unreadable_files_show() -> None:
+    import csv
+    import io
+
+    from conftest import class_report
+
+    from checker.render.gradebook import render_gradebook, rounded_to_add_up
+
+    assert rounded_to_add_up([1 / 3] * 3) == [0.3334, 0.3333, 0.3333]
+    assert rounded_to_add_up([2 / 3] * 3) == [0.6667, 0.6667, 0.6666]
+    assert rounded_to_add_up([1.5, 2.0]) == [1.5, 2.0]
+    report = class_report([PersonResult("Eve", "eve.toml", file_error="not TOML"),
+                           PersonResult("Mo", "mo.toml", file_error="not TOML")], ["1.4", "1.7"])
+    hand = Override("eve.toml", "1.4", 1.0, "graded the PDF by hand")
+    report = replace(report, scores=score_class([s.result for s in report.scores], report.course, [hand]))
+    rows = list(csv.reader(io.StringIO(render_gradebook(report))))
+    assert rows[1][-3:] == ["1", "0", "1"]  # Eve: graded by hand
+    assert rows[2][-3:] == ["", "", ""]  # Mo: nothing to import

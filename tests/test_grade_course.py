@@ -165,3 +165,21 @@ def test_every_report_records_versions_options_and_course_file() -> None:
     assert "SymPy " in text.splitlines()[-1] and "course/derivcheck.toml" in text.splitlines()[0]
     gradescope = json.loads(derivcheck("grade", *args, "--format", "gradescope").stdout)
     assert "course/derivcheck.toml" in json.dumps(gradescope)
+
+
+def test_a_student_report_holds_one_person(tmp_path: Path) -> None:
+    for fmt in ("text", "json", "csv", "junit", "html"):
+        result = derivcheck("grade", str(EXAMPLES / "ada.toml"), str(EXAMPLES / "bob.toml"),
+                            "--audience", "student", "--format", fmt)
+        assert result.returncode == 4 and "one person's report" in result.stderr, fmt
+
+
+def test_overrides_for_questions_left_out_by_only_are_kept_out(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text("person,question,points,comment\nBob Example,2.1,1,reviewed\n"
+                         "Bob Example,1.4,1,sign slip only\n")
+    result = derivcheck("grade", str(EXAMPLES / "bob.toml"), "--only", "1.4", "--overrides",
+                        str(overrides), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    (bob,) = json.loads(result.stdout)["people"]
+    assert [(q["id"], q["points"]) for q in bob["questions"]] == [("1.4", 1)]

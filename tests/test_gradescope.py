@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from checker.model.course import Audience, Course, Override, PersonScore, QuestionScore, for_students
+from checker.model.course import Audience, Course, Override, PersonScore, QuestionScore
 from checker.model.grades import PersonResult
 from checker.model.overview import ClassOverview, ClassReport, RunInfo
+from checker.model.question import AnswerKind
 from checker.model.verdict import Counterexample, Status, StepResult, Verdict
 from checker.render.gradescope import render_gradescope
+from checker.run.scoring import for_audience
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "autograder"
@@ -129,11 +131,13 @@ def person(*questions: QuestionScore, name: str = "Ada Lovelace", path: str = "a
     return PersonScore(PersonResult(name, path, verdicts, file_error), questions)
 
 
+KINDS = {"1.4": AnswerKind.EXPRESSION, "1.7": AnswerKind.WORD, "2.1": AnswerKind.CHAIN,
+         "4.1": AnswerKind.INTEGER}
+
+
 def report(*people: PersonScore, audience: Audience = Audience.STUDENT) -> ClassReport:
     if audience is Audience.STUDENT:  # what the run layer does before any renderer
-        people = tuple(PersonScore(replace(p.result, verdicts=tuple(map(for_students, p.result.verdicts))),
-                                   tuple(replace(q, verdict=for_students(q.verdict) if q.verdict else None)
-                                         for q in p.questions)) for p in people)
+        people = for_audience(people, audience, KINDS)
     overview = ClassOverview(people=len(people), graded=len(people), max_total=COURSE.max_total,
                              mean=0.0, median=0.0, histogram=(), questions=(), wrong_answers=())
     return ClassReport(COURSE, tuple(people), overview, RUN, audience, exit_code=0)
@@ -204,7 +208,7 @@ def test_numbered_steps_of_a_chain_are_the_students_own() -> None:
     lines = by_number(valid_gradescope(render_gradescope(report(ada))))["2.1"]["output"].splitlines()
     assert lines[-3:] == ["steps:", f"  [verified] step 1: {sides[0]}",
                           f"  [refuted] step 2: {sides[1]}: step 2 against step 1: n = 2: "
-                          "your answer g[1]*w2[1]"]
+                          "your answer differs here"]
 
 
 def test_a_staff_report_keeps_the_truth_and_waits_for_published_grades() -> None:
@@ -425,8 +429,9 @@ def test_an_answer_file_is_graded_by_derivcheck_with_the_course_file(tmp_path: P
     doc = run_bundle(root, [stub_derivcheck(tmp_path)], STUB_MODE="ok")
     assert doc == {"score": 7.0, "tests": []}
     args = (root / "args.txt").read_text().splitlines()
-    # Run inside the submission: the report names the file as the student knows it.
-    assert args == ["grade", "hw/ada.toml", "--format", "gradescope",
+    # Run in a directory of its own (never the submission's: a course file there would be
+    # the student's), on a copy named as the student named the file.
+    assert args == ["grade", "ada.toml", "--format", "gradescope",
                     "--audience", "student", "--out", str(root / "results" / "results.json"),
                     "--color", "never", "--jobs", "1", "--timeout", "15",
                     "--course", str(root / "source" / "derivcheck.toml")]
@@ -663,3 +668,18 @@ def test_setup_installs_python_and_stops_when_it_is_still_too_old(tmp_path: Path
     assert log == [CHECK_PYTHON, "apt-get update", "apt-get install -y python3 python3-pip python3-venv",
                    CHECK_PYTHON, "python3 --version"]  # the last one for the message
     assert "choose the Ubuntu 22.04 base image (or newer)" in done.stderr
+
+
+def test_a_course_file_in_the_submission_never_sets_the_points(tmp_path: Path) -> None:
+    """A student's pyproject.toml (or derivcheck.toml) beside the answers is not the course
+    file: derivcheck runs in a directory of its own, with the bundle's course file only."""
+    root = layout(tmp_path)
+    answers = "\n".join(f'"{qid}" = "zzz"' for qid in ("1.4", "1.7", "2.2"))
+    (root / "submission" / "answers.toml").write_text(f"[answers]\n{answers}\n")
+    generous = ('[tool.derivcheck.assignment-1]\nerror = "full"\nundecided = "full"\n'
+                '[tool.derivcheck.assignment-1.points]\n')
+    (root / "submission" / "pyproject.toml").write_text(generous)
+    doc = run_bundle(root, [VENV_BIN])
+    assert doc["score"] == 0.0 and len(doc["tests"]) == 23
+    assert doc["output"].startswith("answers (answers.toml): 0 of 23 points.")
+    assert "pyproject" not in json.dumps(doc["extra_data"])

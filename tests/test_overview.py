@@ -328,3 +328,22 @@ def test_a_counterexample_of_the_first_verdict_is_kept() -> None:
     assert group.counterexample is not None
     assert group.counterexample.describe() == "f = 1/3, y = 1: your answer 2/3, truth -2/3"
     assert group.people == ("A", "B") and group.spellings == ("-f + y",)
+
+
+def test_answers_that_differ_under_a_questions_own_conventions_are_never_merged() -> None:
+    """In question 5 a sum with reversed bounds is zero; a plain Equal would call
+    `Sum(1, (j, d, 1))` and `2 - d` equal. The overview must not merge them."""
+    course = Course.one_point_each("a", ("5.1",))
+    people = [person("Amy", course, {"5.1": "2 - d"}), person("Ben", course, {"5.1": "Sum(1, (j, d, 1))"})]
+    result = build_overview(people, course, assignment(), Limits(timeout=20, memory_mb=1024), OPTIONS)
+    assert sorted(g.people for g in result.wrong_answers) == [("Amy",), ("Ben",)]
+
+
+def test_answers_that_cannot_be_read_are_grouped_by_text_and_reason() -> None:
+    course = Course.one_point_each("a", ("1.4",))
+    people = [person("A", course, {"1.4": "f y"}), person("B", course, {"1.4": "fy"}),
+              person("C", course, {"1.4": " f y "})]
+    result = build_overview(people, course, assignment(), Limits(timeout=20, memory_mb=1024), OPTIONS)
+    groups = {g.people: g.reason for g in result.wrong_answers}
+    assert set(groups) == {("A", "C"), ("B",)}
+    assert groups[("A", "C")] != groups[("B",)]

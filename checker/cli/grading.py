@@ -22,7 +22,7 @@ from checker.model.overview import ClassReport
 from checker.model.verdict import ExitCode, grade_exit_code
 from checker.run.bounded import Limits
 from checker.run.cache import ResultCache
-from checker.run.registry import assignment
+from checker.run.registry import assignment, catalog
 
 
 def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
@@ -31,7 +31,7 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
 
     from checker.run.grading import grade  # loads only for grading
     from checker.run.reporting import build_report
-    from checker.run.scoring import unmatched
+    from checker.run.scoring import resolve_overrides
 
     paths: list[str] = args.files
     if paths.count("-") > 1:
@@ -46,18 +46,19 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
         check_writable(args.out)  # before the work, not after it
     audience = Audience(args.audience or ("student" if args.format in ONE_SUBMISSION_FORMATS
                                           else "staff"))
-    if args.format == "html":
-        from checker.render.html_report import check_audience
-
-        try:
-            check_audience(audience, len(paths))
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
+    if audience is Audience.STUDENT and len(paths) > 1:
+        # A report students read holds one person's results: never a classmate's answers.
+        raise UsageError(f"--audience student writes one person's report: give one answer file, "
+                         f"not {len(paths)} (grade each student's file on its own), or write the "
+                         "class report for staff")
     only = tuple(q.id for q in selected(args.only, options)) if args.only else None
-    course = load_course(find_course_file(args.course), assignment(options))
+    course = load_course(find_course_file(args.course), assignment(options),
+                         known=tuple(catalog(options.question_files).assignments))
+    # Overrides are checked against the whole course, then kept for the questions graded.
+    overrides = load_overrides(args.overrides, course) if args.overrides else ()
     if only is not None:
         course = replace(course, points=tuple(p for p in course.points if p[0] in only))
-    overrides = load_overrides(args.overrides, course) if args.overrides else ()
+        overrides = tuple(o for o in overrides if o.question in only)
     # A path that does not exist is a usage error (exit 4), but the report still covers
     # every other file (and names this one), so the run's work is never lost.
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
@@ -67,9 +68,8 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
         task = progress.add_task("checking answers", total=None)
         results = grade(paths, limits, args.jobs, lambda: progress.advance(task), cache,
                         options, only)
-    for override in unmatched(overrides, results):
-        terminal.warn(f"warning: {override.source}: `{override.person}` names no graded file "
-                      "(a name, id, e-mail or file name is expected); the override is not used")
+    for problem in resolve_overrides(overrides, results)[1]:
+        terminal.warn(f"warning: {problem}")
     unreadable = any(r.file_error for path, r in zip(paths, results, strict=True) if path not in missing)
     code = grade_exit_code([s for r in results for s in r.statuses], unreadable, args.strict)
     if missing:

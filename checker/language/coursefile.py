@@ -77,8 +77,11 @@ def find_course_file(explicit: str | None, directory: str = ".") -> CourseChoice
     return CourseChoice(None)
 
 
-def load_course(choice: CourseChoice, assignment: Assignment) -> Course:
-    """The assignment's policy from the chosen file; one point each when there is none."""
+def load_course(choice: CourseChoice, assignment: Assignment, known: tuple[str, ...] = ()) -> Course:
+    """The assignment's policy from the chosen file; one point each when there is none.
+    Every top-level entry must be a table named after an assignment (`known`, the
+    assignment read among them): a stray key or a misspelled table is refused, never
+    ignored."""
     if choice.path is None:
         return Course.one_point_each(assignment.name, assignment.ids)
     shown = _shown(choice.path)
@@ -90,6 +93,15 @@ def load_course(choice: CourseChoice, assignment: Assignment) -> Course:
         where = f"{shown} [tool.derivcheck]"
         if not isinstance(document, dict):
             raise CourseFileError(f"{shown} has no [tool.derivcheck] table")
+    names = {*known, assignment.name}
+    for key, value in document.items():
+        if not isinstance(value, dict):
+            raise CourseFileError(f"{where}: `{printable(str(key))}` is outside every assignment's "
+                                  "table", hint=f"put it under [{assignment.name}]")
+        if key not in names:
+            raise CourseFileError(f"{where}: [{printable(str(key))}] names no assignment"
+                                  f"{did_you_mean(str(key), sorted(names))} (known: "
+                                  f"{', '.join(sorted(names))})")
     section = document.get(assignment.name)
     if not isinstance(section, dict):
         named = ", ".join(f"[{printable(str(k))}]" for k in document) or "none"

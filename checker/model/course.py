@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from checker.model.grades import PersonResult
+from checker.model.question import AnswerKind
 from checker.model.verdict import Counterexample, Status, Verdict
 
 
@@ -112,19 +113,28 @@ class PersonScore:
         return tuple(q.id for q in self.questions if q.flagged)
 
 
-def for_students(verdict: Verdict, answer_is_value: bool = False) -> Verdict:
-    """The verdict a student may read: no truth value, no note that could give it away.
+def for_students(verdict: Verdict, kind: AnswerKind | None = None) -> Verdict:
+    """The verdict a student may read: never a reference answer or the truth's value.
 
-    A counterexample keeps where the answer fails and the student's own value there; the
-    parsed form stays (it is the student's own answer). Where the answer is itself a value
-    (a word, a number, a list: `answer_is_value`), the inputs of a counterexample, the
-    checker's own steps and the method can name the answer (4.1's output shape, 1.7's
-    limits), so they are left out too."""
-    steps = () if answer_is_value else tuple(
-        replace(step, counterexample=_input_only(step.counterexample, False)) for step in verdict.steps)
-    method = _PLAIN_METHODS[verdict.status] if answer_is_value else verdict.method
-    return replace(verdict, method=method, steps=steps, notes=(),
-                   counterexample=_input_only(verdict.counterexample, answer_is_value))
+    Always gone: the truth in counterexamples, notes (they name shapes and rules), and the
+    method (a constant factor read off at a point gives the truth there). What stays
+    depends on what the question's answer is (`kind`):
+
+    - an expression or named parts: where the answer fails (the inputs) and the student's
+      own value there; the checker's own steps are dropped (question 3's derivation is
+      the reference answer written out);
+    - a chain: each link's place and inputs, not the values (5.3 may name J[i, n], whose
+      value is the truth of 5.2);
+    - a word or a number: the student's own value, not the inputs (4.1's output shape);
+    - a list: only that it differs (the first wrong entry would say the ones before it
+      are right).
+    """
+    is_chain = kind is AnswerKind.CHAIN
+    steps = tuple(replace(step, method=_PLAIN_METHODS[step.status],
+                          counterexample=_shown(step.counterexample, kind, verdict.answer))
+                  for step in verdict.steps) if is_chain else ()
+    return replace(verdict, method=_PLAIN_METHODS[verdict.status], steps=steps, notes=(),
+                   counterexample=_shown(verdict.counterexample, kind, verdict.answer))
 
 
 # What a student reads instead of a method that may name the answer.
@@ -133,8 +143,14 @@ _PLAIN_METHODS = {Status.VERIFIED: "checked against the derivation",
                   Status.UNDECIDED: "not decided", Status.ERROR: "could not be read"}
 
 
-def _input_only(counterexample: Counterexample | None, answer_is_value: bool) -> Counterexample | None:
+def _shown(counterexample: Counterexample | None, kind: AnswerKind | None,
+           answer: str) -> Counterexample | None:
     if counterexample is None:
         return None
-    inputs = () if answer_is_value else counterexample.assignment
-    return replace(counterexample, assignment=inputs, truth="", note="")
+    if kind is AnswerKind.LIST:
+        return Counterexample((), answer, "")
+    if kind in (AnswerKind.WORD, AnswerKind.INTEGER):
+        return Counterexample((), counterexample.answer, "", counterexample.where)
+    if kind is AnswerKind.CHAIN:
+        return Counterexample(counterexample.assignment, "", "", counterexample.where)
+    return replace(counterexample, truth="", note="")

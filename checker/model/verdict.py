@@ -80,9 +80,11 @@ class Counterexample:
         prefix = f"{self.where}: " if self.where else ""
         point = f"{point}: " if point else ""
         suffix = f" ({self.note})" if self.note else ""
-        # A report for students leaves the truth out (checker.model.course.for_students).
+        # A report for students leaves the truth out, and where the student's own value
+        # would give it away, that value too (checker.model.course.for_students).
         truth = f", truth {self.truth}" if self.truth else ""
-        return f"{prefix}{point}your answer {self.answer}{truth}{suffix}"
+        answer = f"your answer {self.answer}" if self.answer else "your answer differs here"
+        return f"{prefix}{point}{answer}{truth}{suffix}"
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> Counterexample:

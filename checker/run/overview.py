@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, TypeVar
 
+import sympy as sp
+
 from checker.language.answers import Parsed, parse_answer
 from checker.model.claims import Equal
 from checker.model.course import Course, PersonScore, QuestionScore
@@ -181,7 +183,11 @@ def _groups(readable: Sequence[PersonScore], qid: str) -> list[_Group]:
         if verdict is None or verdict.status is Status.VERIFIED:
             continue
         read = verdict.status is not Status.ERROR and verdict.parsed != ""
-        key = verdict.parsed if read else "".join(verdict.answer.split())
+        # An answer that could not be read is its text and what is wrong with it (the
+        # offending part and the fix; not the column, which leading spaces move): `f y` and
+        # `fy` fail for different reasons and want different comments.
+        key = verdict.parsed if read else "\n".join((verdict.answer.strip(), verdict.excerpt,
+                                                      verdict.hint))
         # A status of its own: the same form refuted, or undecided because as written it
         # may be undefined, wants a different comment.
         group = groups.setdefault((verdict.status, read, key), _Group(qid, key, read, verdict))
@@ -332,6 +338,11 @@ def _proved_equal(question: Question, a: Parsed, b: Parsed) -> bool:
         return False
     rewrite = question.plot.rewrite if question.plot is not None else None
     left, right = (rewrite(a.value), rewrite(b.value)) if rewrite is not None else (a.value, b.value)
+    # Sums and indexed entries follow a question's own conventions (in question 5 a sum
+    # with reversed bounds and an entry out of bounds are zero), which a plain Equal does
+    # not know: such answers are never merged, so no two different answers are one group.
+    if any(isinstance(side, sp.Basic) and side.has(sp.Sum, sp.Indexed) for side in (left, right)):
+        return False
     domains = tuple((v.symbol, v.domain) for v in question.namespace.variables)
     return decide(Equal(left, right, domains)).status is Status.VERIFIED
 

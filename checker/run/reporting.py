@@ -29,7 +29,7 @@ def build_report(results: Sequence[PersonResult], course: Course, *, overrides: 
     """`settings` are the command's options as the report should record them."""
     questions = assignment(options).questions
     chains = {q.id for q in questions if q.kind is AnswerKind.CHAIN}
-    values = {q.id for q in questions if q.kind in (AnswerKind.WORD, AnswerKind.INTEGER, AnswerKind.LIST)}
+    kinds = {q.id: q.kind for q in questions}
     scores = score_class(results, course, overrides, chains)
     if audience is Audience.STUDENT:
         # Other people's answers are not for students: no groups to merge, no plots.
@@ -38,7 +38,7 @@ def build_report(results: Sequence[PersonResult], course: Course, *, overrides: 
         overview = build_overview(scores, course, assignment(options), limits, options)
     run = RunInfo(package_version("derivcheck"), package_version("sympy"), tuple(settings),
                   course.source, seconds)
-    return ClassReport(course, for_audience(scores, audience, values), overview, run, audience,
+    return ClassReport(course, for_audience(scores, audience, kinds), overview, run, audience,
                        exit_code)
 
 

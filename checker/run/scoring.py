@@ -11,7 +11,7 @@ grade on every rerun.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from checker.model.course import (
@@ -25,26 +25,29 @@ from checker.model.course import (
     for_students,
 )
 from checker.model.grades import PersonResult
+from checker.model.question import AnswerKind
 from checker.model.verdict import Status, Verdict
 
 
 def score_class(results: Sequence[PersonResult], course: Course,
                 overrides: Sequence[Override] = (), chains: Collection[str] = ()) -> tuple[PersonScore, ...]:
-    """`chains`: the IDs of "show that" questions, the only ones `chain_credit` applies to."""
-    return tuple(score_person(result, course, overrides, chains) for result in results)
+    """`chains`: the IDs of "show that" questions, the only ones `chain_credit` applies to.
+    Each override applies to the one file it names (`resolve_overrides`)."""
+    applied, _ = resolve_overrides(overrides, results)
+    return tuple(score_person(result, course, applied.get(k, ()), chains)
+                 for k, result in enumerate(results))
 
 
 def score_person(result: PersonResult, course: Course,
                  overrides: Sequence[Override] = (), chains: Collection[str] = ()) -> PersonScore:
+    """The person's points; `overrides` are theirs (already resolved; the last row wins)."""
     by_id = {v.id: v for v in result.verdicts}
-    mine = {o.question: o for o in overrides if matches(o, result)}  # the last row wins
+    mine = {o.question: o for o in overrides}
     questions = []
     for qid, maximum in course.points:
         verdict = by_id.get(qid)
-        if result.file_error:
-            # Nothing was read: no question is answered, and the file error says why.
-            question = QuestionScore(qid, 0.0, maximum, None)
-        elif verdict is None:
+        if result.file_error or verdict is None:
+            # Nothing was read, or nothing answered: no points, and the report says why.
             question = QuestionScore(qid, 0.0, maximum, None)
         else:
             question = _score(verdict, maximum, course, qid in chains)
@@ -59,54 +62,87 @@ def _score(verdict: Verdict, maximum: float, course: Course, chain: bool) -> Que
     status = verdict.status
     if status is Status.VERIFIED:
         return QuestionScore(verdict.id, maximum, maximum, status, verdict=verdict)
-    share = _link_share(verdict) if chain and course.chain_credit is ChainCredit.LINKS else 0.0
     credit = course.credit(status)
     if credit is Credit.FULL:
         return QuestionScore(verdict.id, maximum, maximum, status, verdict=verdict)
-    flagged = credit is Credit.FLAG
-    return QuestionScore(verdict.id, maximum * share, maximum, status, flagged, verdict=verdict)
+    # Partial credit is for a refuted chain only: undecided and error follow their rule.
+    partial = chain and status is Status.REFUTED and course.chain_credit is ChainCredit.LINKS
+    share = _sound_prefix(verdict) if partial else 0.0
+    return QuestionScore(verdict.id, maximum * share, maximum, status, credit is Credit.FLAG,
+                         verdict=verdict)
 
 
-def _link_share(verdict: Verdict) -> float:
-    """The share of a chain's links that are verified. The first step is where the chain
-    starts (the question's left side); each later step is a link, checked against the step
-    before it, the link to the question's right side included."""
-    links = verdict.steps[1:]
+def _sound_prefix(verdict: Verdict) -> float:
+    """The share of a chain's links that hold from its start up to its first link that
+    does not: the derivation is right that far. A chain that does not start from the
+    question's own left side earns nothing, so repeating `0 = 0` earns nothing either.
+    The chain's anchor (the question's left side, which nothing precedes: method "start")
+    is not a link."""
+    links = [step for step in verdict.steps if step.method != "start"]
     if not links:
         return 0.0
-    return sum(step.status is Status.VERIFIED for step in links) / len(links)
+    held = 0
+    for step in links:
+        if step.status is not Status.VERIFIED:
+            break
+        held += 1
+    return held / len(links)
 
 
-def identities(result: PersonResult) -> set[str]:
-    """Every way an overrides file may name this person."""
-    names = {result.person, result.path, os.path.basename(result.path)}
-    names |= {value for value in (result.student_id, result.email) if value}
-    return names
+# How an overrides file may name a person, most specific first: a file name is the one
+# name derivcheck, not the student, decides; ids, e-mails and names come from the file.
+_IDENTITY_LEVELS = ("file", "student id", "e-mail", "name")
 
 
-def matches(override: Override, result: PersonResult) -> bool:
-    return override.person in identities(result)
+def _names(result: PersonResult, level: str) -> set[str]:
+    if level == "file":
+        return {result.path, os.path.basename(result.path)}
+    value = {"student id": result.student_id, "e-mail": result.email, "name": result.person}[level]
+    return {value} if value else set()
 
 
-def unmatched(overrides: Sequence[Override], results: Sequence[PersonResult]) -> list[Override]:
-    """Overrides that name nobody in this class (a typo, or a person not graded this run)."""
-    return [o for o in overrides if not any(matches(o, r) for r in results)]
+def resolve_overrides(overrides: Sequence[Override], results: Sequence[PersonResult],
+                      ) -> tuple[dict[int, list[Override]], list[str]]:
+    """Which file each override applies to (by the index of its result), and a sentence
+    for each one that applies to none: it names nobody, or it names several files at the
+    most specific level it matches (two people of one name, or a student who wrote another's
+    id) — then it is not applied, never applied to everyone it could mean."""
+    applied: dict[int, list[Override]] = {}
+    problems: list[str] = []
+    for override in overrides:
+        for level in _IDENTITY_LEVELS:
+            found = [k for k, r in enumerate(results) if override.person in _names(r, level)]
+            if found:
+                break
+        if len(found) == 1:
+            applied.setdefault(found[0], []).append(override)
+        elif not found:
+            problems.append(f"{override.source}: `{override.person}` names no graded file (a "
+                            "file name, id, e-mail or name is expected); the override is not used")
+        else:
+            files = ", ".join(results[k].path for k in found)
+            problems.append(f"{override.source}: `{override.person}` is the {level} of {len(found)} "
+                            f"files ({files}); name the file instead; the override is not used")
+    return applied, problems
 
 
 def for_audience(scores: Sequence[PersonScore], audience: Audience,
-                 values: Collection[str] = ()) -> tuple[PersonScore, ...]:
-    """Scores as the audience may read them: students see no truth values. `values`: the
-    IDs of questions whose answer is a value (a word, a number, a list)."""
+                 kinds: Mapping[str, AnswerKind] | None = None) -> tuple[PersonScore, ...]:
+    """Scores as the audience may read them: students see no truth values (`for_students`,
+    by each question's answer kind) and not where a staff override was recorded."""
     if audience is Audience.STAFF:
         return tuple(scores)
+    known = kinds or {}
 
     def shown(verdict: Verdict) -> Verdict:
-        return for_students(verdict, verdict.id in values)
+        return for_students(verdict, known.get(verdict.id))
 
     return tuple(
         PersonScore(
             replace(s.result, verdicts=tuple(shown(v) for v in s.result.verdicts)),
-            tuple(replace(q, verdict=shown(q.verdict) if q.verdict else None) for q in s.questions),
+            tuple(replace(q, verdict=shown(q.verdict) if q.verdict else None,
+                          override=replace(q.override, source="") if q.override else None)
+                  for q in s.questions),
         )
         for s in scores
     )
