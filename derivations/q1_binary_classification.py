@@ -15,7 +15,8 @@ from collections.abc import Callable
 import sympy as sp
 from sympy.calculus.util import continuous_domain
 
-from checker.model.claims import Decided, Equal, Proportional
+from checker.authoring import expression
+from checker.model.claims import Decided, Equal
 from checker.model.errors import AnswerError
 from checker.model.namespace import LABEL, OPEN_UNIT, REAL, Namespace, Variable
 from checker.model.options import Options
@@ -36,7 +37,8 @@ Y = Variable("y", LABEL, "the target class label, 0 or 1")
 A = Variable("a", REAL, "pre-activation a(x, θ), with f = sigmoid(a)")
 f, y, a = F.symbol, Y.symbol, A.symbol
 DOMAINS = ((f, OPEN_UNIT), (y, LABEL))
-IN_F_Y = Namespace(variables=(F, Y, A))
+F_Y = {"f": ("(0,1)", F.meaning), "y": ("{0,1}", Y.meaning)}  # 1.3-1.6 answer in f and y ...
+A_IS_LOGIT = {"a": ((lambda n: logit(n.f)), A.meaning)}  # ... 1.4 and 1.6 in a = logit(f) too
 
 
 def ce_loss() -> sp.Expr:
@@ -270,71 +272,52 @@ QUESTIONS.append(Question(
         Example(r"\mathbb{P}(y = 0 \mid x)", right=False, latex=True),
     ),
 ))
-QUESTIONS.append(Question(
-    id="1.3", title="cross-entropy loss L_CE(f, y)",
+QUESTIONS.append(expression(
+    "1.3", "cross-entropy loss L_CE(f, y)",
     statement="The cross-entropy loss as a function of f and y.",
-    kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(F, Y)),
+    names=F_Y, truth=lambda n: ce_loss(), rewrite=labels_resolved, plot=plot_in_f(ce_loss),
     reference="-y*log(f) - (1-y)*log(1-f)",
-    truth="cross-entropy -sum_c p_c log q_c of the target (y, 1-y) against the output (f, 1-f)",
-    claim=lambda answer, options: Equal(labels_resolved(answer), ce_loss(), DOMAINS),
-    plot=plot_in_f(ce_loss),
-    examples=(
-        Example("-(y*log(f) + (1-y)*log(1-f))", right=True),
-        Example(r"-\left(y \ln(f) + (1-y) \ln(1-f)\right)", right=True, latex=True),
-        Example("y*log(f) - (1-y)*log(1-f)", right=False),  # a sign flip
-        Example("-y*log(f)", right=False),  # the y = 0 term dropped
-        Example("-y*log(f) - (1-y)*log(f)", right=False),  # log(f) for log(1-f)
-    ),
+    how="cross-entropy -sum_c p_c log q_c of the target (y, 1-y) against the output (f, 1-f)",
+    right=["-(y*log(f) + (1-y)*log(1-f))",
+           Example(r"-\left(y \ln(f) + (1-y) \ln(1-f)\right)", True, latex=True)],
+    wrong=["y*log(f) - (1-y)*log(1-f)",  # a sign flip
+           "-y*log(f)",  # the y = 0 term dropped
+           "-y*log(f) - (1-y)*log(f)"],  # log(f) for log(1-f)
 ))
-QUESTIONS.append(Question(
-    id="1.4", title="dL_CE/da through the sigmoid",
+QUESTIONS.append(expression(
+    "1.4", "dL_CE/da through the sigmoid",
     statement="The derivative of the cross-entropy loss with respect to a, where f = sigmoid(a).",
-    kind=AnswerKind.EXPRESSION, namespace=IN_F_Y,
+    names=F_Y, in_terms_of=A_IS_LOGIT, truth=lambda n: gradient_through_sigmoid(ce_loss()),
+    rewrite=labels_resolved, plot=plot_in_f(lambda: gradient_through_sigmoid(ce_loss()), rewrite=in_f),
     reference="f - y",
-    truth="SymPy differentiates L_CE(sigmoid(a), y) in a; compared in (f, y) via a = logit(f)",
-    claim=lambda answer, options: Equal(labels_resolved(in_f(answer)), gradient_through_sigmoid(ce_loss()),
-                                         DOMAINS),
-    plot=plot_in_f(lambda: gradient_through_sigmoid(ce_loss()), rewrite=in_f),
-    examples=(
-        Example("sigmoid(a) - y", right=True),
-        Example(r"-y(1-f) + (1-y)f", right=True, latex=True),
-        Example("y - f", right=False),  # a sign flip
-        Example("(f-y)*f*(1-f)", right=False),  # the MSE gradient
-        Example("f + y", right=False),
-    ),
+    how="SymPy differentiates L_CE(sigmoid(a), y) in a; compared in (f, y) via a = logit(f)",
+    right=["sigmoid(a) - y", Example(r"-y(1-f) + (1-y)f", True, latex=True)],
+    wrong=["y - f",  # a sign flip
+           "(f-y)*f*(1-f)",  # the MSE gradient
+           "f + y"],
 ))
-QUESTIONS.append(Question(
-    id="1.5", title="mean-squared error L_MSE(f, y), up to a positive factor",
+QUESTIONS.append(expression(
+    "1.5", "mean-squared error L_MSE(f, y), up to a positive factor",
     statement="The mean-squared error as a function of f and y (multiplicative factors ignored).",
-    kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(F, Y)),
-    reference="(f-y)**2/2",
-    truth="the mean of squared errors over the one output, equal up to a constant factor c > 0",
-    claim=lambda answer, options: Proportional(labels_resolved(answer), mse_loss(), DOMAINS),
-    plot=plot_in_f(mse_loss, note=UP_TO_A_FACTOR),
-    examples=(
-        Example("(y - f)**2", right=True),
-        Example(r"\frac{1}{2}(f-y)^2", right=True, latex=True),
-        Example("-(f-y)^2", right=False),  # a negative factor
-        Example("f^2 - y^2", right=False),  # squares of the terms, not of the error
-        Example("abs(f-y)", right=False),  # the absolute error
-    ),
+    names=F_Y, truth=lambda n: mse_loss(), up_to_factor=True, rewrite=labels_resolved,
+    plot=plot_in_f(mse_loss, note=UP_TO_A_FACTOR), reference="(f-y)**2/2",
+    how="the mean of squared errors over the one output, equal up to a constant factor c > 0",
+    right=["(y - f)**2", Example(r"\frac{1}{2}(f-y)^2", True, latex=True)],
+    wrong=["-(f-y)^2",  # a negative factor
+           "f^2 - y^2",  # squares of the terms, not of the error
+           "abs(f-y)"],  # the absolute error
 ))
-QUESTIONS.append(Question(
-    id="1.6", title="dL_MSE/da through the sigmoid, up to a positive factor",
+QUESTIONS.append(expression(
+    "1.6", "dL_MSE/da through the sigmoid, up to a positive factor",
     statement="The derivative of the mean-squared error with respect to a, f = sigmoid(a).",
-    kind=AnswerKind.EXPRESSION, namespace=IN_F_Y,
-    reference="(f-y)*f*(1-f)",
-    truth="SymPy differentiates L_MSE(sigmoid(a), y) in a; equal up to a constant factor c > 0",
-    claim=lambda answer, options: Proportional(labels_resolved(in_f(answer)),
-                                                gradient_through_sigmoid(mse_loss()), DOMAINS),
+    names=F_Y, in_terms_of=A_IS_LOGIT, truth=lambda n: gradient_through_sigmoid(mse_loss()),
+    up_to_factor=True, rewrite=labels_resolved, reference="(f-y)*f*(1-f)",
     plot=plot_in_f(lambda: gradient_through_sigmoid(mse_loss()), rewrite=in_f, note=UP_TO_A_FACTOR),
-    examples=(
-        Example("2*(f-y)*sigmoid(a)*(1-sigmoid(a))", right=True),
-        Example(r"(f-y)f(1-f)", right=True, latex=True),
-        Example("(f-y)*f", right=False),  # the factor 1 - f dropped
-        Example("(y-f)*f*(1-f)", right=False),  # a sign flip
-        Example("(f-y)*(1-f)", right=False),  # the factor f dropped
-    ),
+    how="SymPy differentiates L_MSE(sigmoid(a), y) in a; equal up to a constant factor c > 0",
+    right=["2*(f-y)*sigmoid(a)*(1-sigmoid(a))", Example(r"(f-y)f(1-f)", True, latex=True)],
+    wrong=["(f-y)*f",  # the factor 1 - f dropped
+           "(y-f)*f*(1-f)",  # a sign flip
+           "(f-y)*(1-f)"],  # the factor f dropped
 ))
 QUESTIONS.append(Question(
     id="1.7", title="the more appropriate loss for binary classification",

@@ -421,3 +421,31 @@ def test_authoring_never_evaluates_text_and_keeps_its_layer() -> None:
                         r"(checker\.language|checker\.run|derivations)\b", re.MULTILINE)
     for path in (ROOT / "checker" / "authoring").glob("*.py"):
         assert banned.search(path.read_text()) is None, path.name
+
+
+def test_expression_passes_a_plot_and_names_what_an_answer_may_be_written_in() -> None:
+    from checker.model.question import PlotSpec
+
+    spec = PlotSpec("a", -3.0, 3.0, lambda: sp.tanh(sp.Symbol("a", real=True)))
+    question = expression("7.1", "tanh", names={"a": "real"}, truth=lambda n: sp.tanh(n.a),
+                          in_terms_of={"t": (lambda n: sp.tanh(n.a), "the activation t = tanh(a)")},
+                          reference="t", plot=spec)
+    assert question.plot is spec
+    rows = {name: meaning for name, _, meaning in question.namespace.describe()}
+    assert rows["t"] == "the activation t = tanh(a)"
+
+
+def test_expression_rewrites_every_answer_before_comparing() -> None:
+    """`rewrite` (an identity on the domain, e.g. question 1's label cases) is applied to
+    the answer: here |a| on positive a, which SymPy alone already knows, is made explicit."""
+    seen: list[sp.Expr] = []
+
+    def record(expr: sp.Expr) -> sp.Expr:
+        seen.append(expr)
+        return expr
+
+    question = expression("7.2", "identity", names={"a": "positive"}, truth=lambda n: n.a,
+                          reference="a", rewrite=record)
+    parsed = parse_answer(question, "abs(a)", False)
+    assert decide(question.claim(parsed.value, DEFAULT_OPTIONS)).status is Status.VERIFIED
+    assert seen and all(isinstance(e, sp.Expr) for e in seen)

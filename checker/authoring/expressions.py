@@ -31,31 +31,39 @@ from checker.model.claims import Chain, Claim, Decided, Equal, Proportional, Ste
 from checker.model.errors import AnswerError
 from checker.model.namespace import Domain, Variable
 from checker.model.options import Options
-from checker.model.question import AnswerKind, Question
+from checker.model.question import AnswerKind, PlotSpec, Question
 from checker.model.verdict import Outcome
 
 Derived = Callable[[Names], sp.Expr]
+Definition = Derived | tuple[Derived, str]  # lambda n: ..., or (lambda n: ..., "its meaning")
 
 
 def expression(id: str, title: str, *, names: Mapping[str, NameDeclaration], truth: Derived, reference: str,
                statement: str = "", vectors: Mapping[str, str] | None = None,
                indices: Mapping[str, IndexRange] | None = None,
-               in_terms_of: Mapping[str, Derived] | None = None, up_to_factor: bool = False,
+               in_terms_of: Mapping[str, Definition] | None = None, up_to_factor: bool = False,
                functions: Iterable[str] | None = None, right: Iterable[Answer] = (),
-               wrong: Iterable[Answer] = (), notes: Iterable[str] = (), how: str = "") -> Question:
+               wrong: Iterable[Answer] = (), notes: Iterable[str] = (), how: str = "",
+               rewrite: Callable[[sp.Expr], sp.Expr] | None = None,
+               plot: PlotSpec | None = None) -> Question:
     """A question whose answer is one expression, equal to `truth(n)` on the declared domains
     (or a positive constant multiple of it, with `up_to_factor`).
 
     `names` {"a": "real", "K": "size >= 2"} (or {"a": ("real", "the pre-activation")} with
     a meaning for `show`); `vectors` {"x": "K"} (x[1..K]); `indices`
-    {"i": "1..K"}; `in_terms_of` {"t": lambda n: sp.tanh(n.a)}: the answer may use t, and
-    is compared after substituting t = tanh(a). `how`: the sentence `show` prints about the
-    truth (default: the truth callable's docstring). Without sizes the claim is an `Equal`
-    (`Proportional`) on the domains; with sizes it is verified only by a proof for every
-    size and index, refuted at a concrete instance inside the declared ranges, and
-    otherwise undecided naming the sizes searched.
+    {"i": "1..K"}; `in_terms_of` {"t": lambda n: sp.tanh(n.a)} (or {"t": (lambda n: ...,
+    "its meaning")}): the answer may use t, and is compared after substituting t = tanh(a).
+    `rewrite`: applied to every answer (after that substitution) before it is compared; it
+    must be an identity on the declared domains (e.g. abs resolved for each value of a
+    label). `plot`: how the class overview plots answers (`PlotSpec`). `how`: the sentence
+    `show` prints about the truth (default: the truth callable's docstring). Without sizes
+    the claim is an `Equal` (`Proportional`) on the domains; with sizes it is verified only
+    by a proof for every size and index, refuted at a concrete instance inside the declared
+    ranges, and otherwise undecided naming the sizes searched.
     """
     require_callable(truth, "truth")
+    if rewrite is not None:
+        require_callable(rewrite, "rewrite")
     chosen = functions_of(functions)
     base = declare(names, vectors, indices, functions=chosen)
     substitutions, extra = _definitions(in_terms_of or {}, base)
@@ -68,6 +76,8 @@ def expression(id: str, title: str, *, names: Mapping[str, NameDeclaration], tru
         if not isinstance(answer, sp.Expr):
             raise AnswerError(f"expected an expression, got `{sp.sstr(answer)}`")
         mine = answer.xreplace(substitutions) if substitutions else answer
+        if rewrite is not None:
+            mine = rewrite(mine)
         if not scope.sized:
             return kind(mine, derived(), scope.scalars)
         both = functools.cache(lambda: (settled(mine, scope), settled(derived(), scope)))
@@ -94,7 +104,7 @@ def expression(id: str, title: str, *, names: Mapping[str, NameDeclaration], tru
         namespace=declared.namespace, reference=reference,
         truth=how or described(truth, "derived from the definitions by SymPy") + f"; {compared}",
         claim=claim, notes=tuple(notes), examples=examples_of(right, wrong),
-        prepare=lambda options: derived())
+        prepare=lambda options: derived(), plot=plot)
 
 
 def chain(id: str, title: str, *, names: Mapping[str, NameDeclaration], start: Derived, end: Derived,
@@ -150,18 +160,19 @@ def chain(id: str, title: str, *, names: Mapping[str, NameDeclaration], start: D
         prepare=lambda options: (first(), last()))
 
 
-def _definitions(in_terms_of: Mapping[str, Derived],
+def _definitions(in_terms_of: Mapping[str, Definition],
                  base: Declared) -> tuple[dict[sp.Symbol, sp.Expr], tuple[Variable, ...]]:
     """Each name an answer may use for a derived quantity (t = tanh(a)), with its definition."""
     substitutions: dict[sp.Symbol, sp.Expr] = {}
     extra: list[Variable] = []
-    for name, define in in_terms_of.items():
+    for name, given in in_terms_of.items():
+        define, meaning = given if isinstance(given, tuple) and len(given) == 2 else (given, "")
         require_callable(define, f"in_terms_of[{name!r}]")
         value = define(base.names)
         if not isinstance(value, sp.Expr):
             raise ValueError(f"in_terms_of[{name!r}] must give a SymPy expression, not {value!r}")
         shown = f"{name} = {sp.sstr(value)}"
-        variable = Variable(name, Domain(f"real, {shown}"), shown)
+        variable = Variable(name, Domain(f"real, {shown}"), meaning or shown)
         substitutions[variable.symbol] = value
         extra.append(variable)
     return substitutions, tuple(extra)
