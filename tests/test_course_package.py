@@ -114,6 +114,7 @@ def test_a_question_file_is_loaded_and_its_edits_are_never_served_stale(tmp_path
     ("raise RuntimeError('broken course file')", "failed to load: RuntimeError: broken course file"),
     ("X = 1", "defines no ASSIGNMENT"),
     ("ASSIGNMENT = 3", "does not give an Assignment"),
+    ("import sys\nsys.exit(0)", "failed to load: SystemExit"),
 ])
 def test_a_broken_question_file_is_a_usage_error(tmp_path: Path, text: str, message: str) -> None:
     source = tmp_path / "broken.py"
@@ -140,3 +141,38 @@ def test_the_worked_example_in_the_docs_is_the_package_file() -> None:
     source = (PACKAGE / "next_term" / "questions.py").read_text(encoding="utf-8")
     assert shown.group(1) == source
     assert len(source.splitlines()) <= 30
+
+
+def test_several_question_files_need_an_assignment_named(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.py", tmp_path / "two.py"
+    one.write_text(QUESTION_FILE.replace("POWER", "2"))
+    two.write_text(QUESTION_FILE.replace("POWER", "3").replace("week-9", "week-10"))
+    result = derivcheck("check", "9.1", "--answer", "2*a", "--questions", str(one), "--questions", str(two))
+    assert result.returncode == 4 and "say which with --assignment" in result.stderr
+    named = derivcheck("check", "9.1", "--answer", "2*a", "--questions", str(one), "--questions", str(two),
+                       "--assignment", "week-9", "--no-cache")
+    assert named.returncode == 0, named.stdout + named.stderr
+
+
+def test_a_helper_module_the_question_file_imports_is_in_the_cache_key(tmp_path: Path) -> None:
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "__init__.py").write_text("def power():\n    return 3\n")
+    source = tmp_path / "week9.py"
+    source.write_text("import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+                      "from helpers import power\n" + QUESTION_FILE.replace("POWER", "power()"))
+    args = ("check", "9.1", "--answer", "3*a**2", "--questions", str(source), "--cache-dir",
+            str(tmp_path / "cache"), "--format", "json")
+    assert derivcheck(*args).returncode == 0
+    (tmp_path / "helpers" / "__init__.py").write_text("def power():\n    return 4\n")
+    edited = json.loads(derivcheck(*args).stdout)["results"][0]
+    assert edited["status"] == "refuted" and "cached" not in edited["notes"]
+
+
+def test_prints_in_question_code_never_reach_the_report(tmp_path: Path) -> None:
+    source = tmp_path / "noisy.py"
+    source.write_text('print("{\\"results\\": []}")\n' + QUESTION_FILE.replace(
+        "truth=lambda n: sp.diff(n.a**POWER, n.a)", "truth=lambda n: print('noise') or sp.diff(n.a**2, n.a)"
+    ).replace("POWER", "2"))
+    for command in (("check", "9.1", "--answer", "2*a"), ("verify",)):
+        result = derivcheck(*command, "--questions", str(source), "--format", "json", "--no-cache")
+        assert json.loads(result.stdout)["summary"]["verified"] == 1, result.stdout

@@ -98,7 +98,11 @@ def load(path: str, assignment: Assignment, only: Collection[str] | None = None)
     person = document.get("name", stem)
     if not isinstance(person, str) or not person.strip():
         raise AnswerFileError(f"{shown}: `name` must be a non-empty string")
-    named = document.get("assignment", assignment.name)
+    answers_table = document.get("answers")
+    misplaced = answers_table.get("assignment") if isinstance(answers_table, dict) else None
+    # `assignment` under [answers] is a slip of placement, but it still says which questions
+    # the file answers: graded against others, every answer would be wrong for a wrong reason.
+    named = document.get("assignment", misplaced if isinstance(misplaced, str) else assignment.name)
     if named != assignment.name:
         shown_name = printable(named) if isinstance(named, str) else printable(repr(named))
         raise AnswerFileError(f"{shown}: this file answers assignment `{shown_name}`, not "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -136,10 +138,13 @@ def prepare(qids: list[str], options: Options = DEFAULT_OPTIONS,
             continue
         if hook is None:
             continue
-        if limits is None:
-            hook(options)
-            continue
-        outcome = run_prepare_bounded(functools.partial(hook, options), limits.timeout, limits.memory_mb)
+        # A course's question code runs here: its prints go to stderr, never into a report.
+        with contextlib.redirect_stdout(sys.stderr):
+            if limits is None:
+                hook(options)
+                continue
+            outcome = run_prepare_bounded(functools.partial(hook, options), limits.timeout,
+                                          limits.memory_mb)
         if not outcome.done and not outcome.reason.startswith("skipped"):
             abandoned[qid] = outcome
     return abandoned

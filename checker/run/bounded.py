@@ -191,10 +191,22 @@ def _apply_limits(limits: Limits) -> str:
     return ""
 
 
+def _stdout_to_stderr() -> None:
+    """In a worker, standard output goes to standard error: the report is the parent's to
+    write, and a `print` in a course's question code must not forge a line of it."""
+    try:
+        sys.stdout.flush()
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+    except (OSError, ValueError, AttributeError):  # no stderr to point at: leave it as it is
+        pass
+
+
 def _work(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...], limits: Limits,
           parent: int) -> None:
     try:
         _die_with_parent(parent)
+        _stdout_to_stderr()
         problem = _apply_limits(limits)
         if problem:
             result: tuple[str, Any] = ("limits", problem)

@@ -21,6 +21,7 @@ are never code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.util
@@ -76,20 +77,26 @@ def catalog(question_files: tuple[str, ...] = ()) -> Catalog:
     problems: list[str] = []
     for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
         where = f"entry point `{entry.name}` ({entry.value})"
+        before = set(sys.modules)
         try:
-            loaded = _assignment_of(entry.load(), where)
+            with contextlib.redirect_stdout(sys.stderr):  # stdout is the report's alone
+                loaded = _assignment_of(entry.load(), where)
             module = sys.modules[entry.value.split(":")[0].strip()]
-        except Exception as exc:  # a broken course package must not stop the others
+            source = Source(where, _package_files(module.__file__, loaded=set(sys.modules) - before))
+            _add(found, loaded, source)
+        except (Exception, SystemExit) as exc:  # a broken course package must not stop the others
             problems.append(f"{where} could not be loaded: {type(exc).__name__}: {exc}")
-            continue
-        _add(found, loaded, Source(where, _package_files(module.__file__)))
     for path in question_files:
+        before = set(sys.modules)
         loaded = _assignment_of(_load_file(path), path)
-        _add(found, loaded, Source(str(Path(path).resolve()), _package_files(path, whole=False)))
+        _add(found, loaded, Source(str(Path(path).resolve()),
+                                   _package_files(path, whole=False, loaded=set(sys.modules) - before)))
     return Catalog(found.assignments, found.sources, tuple(problems))
 
 
 def _add(found: Catalog, loaded: Assignment, source: Source) -> None:
+    """Adds an assignment; a second one of the same name is refused (an entry point's is
+    then reported as not loaded, a --questions file's is a usage error)."""
     if loaded.name in found.assignments:
         raise QuestionSourceError(f"two assignments are named `{loaded.name}`: "
                                   f"{found.sources[loaded.name].origin} and {source.origin}",
@@ -121,8 +128,9 @@ def _load_file(path: str) -> object:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
-    except Exception as exc:
+        with contextlib.redirect_stdout(sys.stderr):  # stdout is the report's alone
+            spec.loader.exec_module(module)
+    except (Exception, SystemExit) as exc:  # a file that exits must not end the run quietly
         del sys.modules[name]
         raise QuestionSourceError(f"--questions {path} failed to load: {type(exc).__name__}: "
                                   f"{exc}") from None
@@ -133,9 +141,13 @@ def _load_file(path: str) -> object:
     return module.ASSIGNMENT
 
 
-def _package_files(module_file: str | None, whole: bool = True) -> tuple[Path, ...]:
+def _package_files(module_file: str | None, whole: bool = True,
+                   loaded: set[str] | None = None) -> tuple[Path, ...]:
     """The source files whose change must invalidate cached verdicts: a package's every
-    .py file (a module's own package), or a question file and the .py files beside it."""
+    .py file (a module's own package), or a question file and the .py files beside it;
+    and every module that loading it imported from outside the standard places (a
+    helper package beside a question file). Data files a truth reads are not covered:
+    docs/authoring.md says to keep them in Python, or to run with --no-cache."""
     if not module_file:
         return ()
     path = Path(module_file).resolve()
@@ -143,10 +155,20 @@ def _package_files(module_file: str | None, whole: bool = True) -> tuple[Path, .
     if whole:
         while (root.parent / "__init__.py").is_file():
             root = root.parent
-        files = sorted(root.rglob("*.py")) if (root / "__init__.py").is_file() else [path]
+        files = set(root.rglob("*.py")) if (root / "__init__.py").is_file() else {path}
     else:
-        files = sorted(root.glob("*.py"))
-    return tuple(files)
+        files = set(root.glob("*.py"))
+    for name in loaded or ():
+        module_path = getattr(sys.modules.get(name), "__file__", None)
+        if module_path and not _installed(Path(module_path)):
+            files.add(Path(module_path).resolve())
+    return tuple(sorted(files))
+
+
+def _installed(path: Path) -> bool:
+    """A module of Python itself or of an installed distribution (covered by versions)."""
+    return any(part in ("site-packages", "dist-packages") for part in path.parts) or \
+        str(path).startswith(sys.base_prefix)
 
 
 def assignment(options: Options = DEFAULT_OPTIONS) -> Assignment:
@@ -171,6 +193,8 @@ def default_assignment(question_files: tuple[str, ...]) -> str:
                   if source.origin in {str(Path(p).resolve()) for p in question_files}]
         if len(loaded) == 1:
             return loaded[0]
+        raise QuestionSourceError(f"the question files define {len(loaded)} assignments "
+                                  f"({', '.join(loaded)}): say which with --assignment NAME")
     return SHIPPED_ASSIGNMENT
 
 
