@@ -449,3 +449,201 @@ def test_expression_rewrites_every_answer_before_comparing() -> None:
     parsed = parse_answer(question, "abs(a)", False)
     assert decide(question.claim(parsed.value, DEFAULT_OPTIONS)).status is Status.VERIFIED
     assert seen and all(isinstance(e, sp.Expr) for e in seen)
+
+
+# The contract's edges: no false verdict from an empty scope, a misplaced grid, a Sum
+# read by Karr's convention, an end beyond a vector, or a float ------------------------------
+def valid_length(d: int, k: int) -> int:
+    """Windows of width k that fit in d inputs, counted."""
+    return sum(1 for start in range(d) if start + k <= d)
+
+
+def test_a_size_formula_grid_is_placed_where_the_constraints_hold() -> None:
+    """`d >= 20` leaves no admissible case among d = 1..12: the grid starts at d = 20, so a
+    truth that disagrees with its simulation is caught there, never verified unchecked."""
+    wrong_truth = size_formula(
+        "8.1", "valid length, at least 20 inputs", sizes={"d": 1, "k": 1},
+        constraints=lambda n: [n.k <= n.d, n.d >= 20], truth=lambda n: n.d - n.k + 2,
+        simulate=valid_length, reference="d - k + 2")
+    result = outcome(wrong_truth, "d - k + 2")
+    assert result.status is Status.UNDECIDED, result
+    assert result.reason.startswith("internal inconsistency: at d = 20, k = 1 the derived formula "
+                                    "gives 21 and the simulation 20")
+    right_truth = size_formula(
+        "8.2", "valid length, at least 20 inputs", sizes={"d": 1, "k": 1},
+        constraints=lambda n: [n.k <= n.d, n.d >= 20], truth=lambda n: n.d - n.k + 1,
+        simulate=valid_length, reference="d - k + 1")
+    verified = outcome(right_truth, "d + 1 - k")
+    assert verified.status is Status.VERIFIED, verified
+    assert "every admissible case of d = 20..31, k = 1..12 (144 admissible cases)" in verified.method
+    refuted = outcome(right_truth, "d - k")
+    assert refuted.counterexample is not None
+    assert dict(refuted.counterexample.assignment) == {"d": "20", "k": "1"}
+
+
+def test_a_size_formula_is_never_verified_without_a_simulated_case(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.authoring import cases
+
+    monkeypatch.setattr(cases, "starts", lambda declared, relations: (1, 1))  # the old grid
+    monkeypatch.setattr(cases, "beyond", lambda *args: [])
+    question = size_formula(
+        "8.3", "valid length, at least 20 inputs", sizes={"d": 1, "k": 1},
+        constraints=lambda n: [n.k <= n.d, n.d >= 20], truth=lambda n: n.d - n.k + 2,
+        simulate=valid_length, reference="d - k + 2")
+    result = outcome(question, "d - k + 2")
+    assert result.status is Status.UNDECIDED, result
+    assert "the simulation ran at no admissible case (none in d = 1..12, k = 1..12 (0 admissible " \
+           "cases), none found beyond it)" in result.reason
+
+
+def test_a_truth_that_leaves_its_simulation_beyond_the_grid_is_never_verified() -> None:
+    """Right on the grid (d <= 12), wrong from d = 51: the cases where Max's arguments meet
+    (d = 49, 50, 51) compare truth and simulation after the proof."""
+    question = size_formula(
+        "8.4", "valid length", sizes={"d": 1, "k": 1}, constraints=lambda n: [n.k <= n.d],
+        truth=lambda n: n.d - n.k + 1 + sp.Max(0, n.d - 50), simulate=valid_length,
+        reference="d - k + 1 + Max(0, d - 50)")
+    result = outcome(question, "d - k + 1 + Max(0, d - 50)")
+    assert result.status is Status.UNDECIDED, result
+    assert result.reason.startswith("internal inconsistency: at d = 51, k = 1 the derived formula "
+                                    "gives 52 and the simulation 51")
+    agreeing = outcome(CONV, "n + 2*p - k + 1")
+    found = re.search(r"and at (\d+) admissible cases beyond it \(n ≤ (\d+)", agreeing.method)
+    assert found and int(found.group(1)) >= 10 and int(found.group(2)) > 12, agreeing.method
+
+
+def test_a_simulation_wrong_beyond_the_grid_is_an_internal_inconsistency() -> None:
+    question = size_formula(
+        "8.5", "valid length", sizes={"d": 1, "k": 1}, constraints=lambda n: [n.k <= n.d],
+        truth=lambda n: n.d - n.k + 1, simulate=lambda d, k: valid_length(d, k) + (d > 50),
+        reference="d - k + 1")
+    result = outcome(question, "d - k + 1")
+    assert result.status is Status.UNDECIDED, result
+    assert result.reason.startswith("internal inconsistency: at d = ")
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"names": {"K": "size >= 1"}, "indices": {"i": "K+1..K"}},
+    {"names": {"K": "size >= 1", "M": "size >= 1"}, "indices": {"i": "K+M..K"}},
+])
+def test_declared_ranges_that_admit_no_case_are_refused_at_declaration(kwargs: dict) -> None:
+    with pytest.raises(ValueError, match="the declared sizes and index ranges admit no case"):
+        expression("8.6", "empty", truth=lambda n: n.i, reference="i", **kwargs)
+    with pytest.raises(ValueError, match="the declared sizes and index ranges admit no case"):
+        chain("8.6", "empty", start=lambda n: n.i, end=lambda n: n.i, reference="i", **kwargs)
+    with pytest.raises(ValueError, match="the declared sizes admit no case"):
+        size_formula("8.7", "empty", sizes={"d": 1, "k": 1},
+                     constraints=lambda n: [n.k <= n.d, n.k > n.d], truth=lambda n: n.d - n.k + 1,
+                     simulate=valid_length, reference="d - k + 1")
+
+
+def test_an_empty_index_range_never_verifies_at_check_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were the declaration check bypassed (z3 unsure at import), the check itself must
+    still refuse to verify a claim over no case."""
+    with monkeypatch.context() as patched:
+        patched.setattr(authoring_search, "admits_no_case", lambda *args: False, raising=False)
+        empty = expression("8.8", "empty", names={"K": "size >= 1"}, indices={"i": "K+1..K"},
+                           truth=lambda n: n.i, reference="i")
+        shown = chain("8.8", "empty", names={"K": "size >= 1"}, indices={"i": "K+1..K"},
+                      start=lambda n: n.i, end=lambda n: n.i, reference="i")
+    for question, text in ((empty, "i"), (empty, "i + 7"), (shown, "i"), (shown, "i = i + 7")):
+        result = outcome(question, text)
+        assert result.status is Status.UNDECIDED, (text, result)
+        assert "the declared sizes admit no case" in result.reason
+
+
+def test_contradictory_size_constraints_never_verify_at_check_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patched:
+        patched.setattr("checker.authoring.cases.vacuous", lambda *args: False)
+        contradictory = size_formula(
+            "8.9", "empty", sizes={"d": 1, "k": 1}, constraints=lambda n: [n.k <= n.d, n.k > n.d],
+            truth=lambda n: n.d - n.k + 1, simulate=valid_length, reference="d - k + 1")
+    for text in ("d", "d - k + 1"):
+        result = outcome(contradictory, text)
+        assert result.status is Status.UNDECIDED, (text, result)
+        assert "the declared sizes admit no case" in result.reason
+
+
+def first_entries(n):
+    """the sum of the first K - 2 entries"""
+    j = n.bound("j")
+    return sp.Sum(n.x[j], (j, 1, n.K - 2))
+
+
+def guarded_entries(n):
+    """the entries up to K - 2, summed over 1..K"""
+    j = n.bound("j")
+    return sp.Sum(n.x[j] * sp.Piecewise((1, j <= n.K - 2), (0, True)), (j, 1, n.K))
+
+
+def test_sums_follow_the_empty_sum_convention_everywhere() -> None:
+    """Sum(f, (j, a, b)) is 0 when b < a (never Karr's -f(a-1) for b = a - 2), on both sides,
+    symbolically, in z3 and in every written-out instance."""
+    entries = expression("8.10", "the first K - 2 entries", names={"K": "size >= 1"},
+                         vectors={"x": "K"}, truth=guarded_entries, reference="Sum(x[j], (j, 1, K-2))")
+    assert outcome(entries, "Sum(x[j], (j, 1, K-2))").status is Status.VERIFIED
+    counted = expression("8.11", "count j in 1..m", names={"K": "size >= 1"},
+                         indices={"m": "K-3..K"}, truth=lambda n: sp.Max(n.m, 0), reference="Max(m, 0)")
+    assert outcome(counted, "Sum(1, (j, 1, m))").status is Status.VERIFIED
+    signed = expression("8.12", "m itself", names={"K": "size >= 1"}, indices={"m": "K-3..K"},
+                        truth=lambda n: n.m, reference="m")
+    refuted = outcome(signed, "Sum(1, (j, 1, m))")  # 0, not m, where m <= 0
+    assert refuted.status is Status.REFUTED, refuted
+    cx = refuted.counterexample
+    assert cx is not None
+    found = re.fullmatch(r"K = (\d+), m = (-?\d+)", cx.where)
+    assert found, cx.where
+    big_k, m = int(found.group(1)), int(found.group(2))
+    assert big_k >= 1 and big_k - 3 <= m <= 0 and cx.answer == "0" and int(cx.truth) == m
+    windows = size_formula("8.13", "windows (none when k > d)", sizes={"d": 1, "k": 1},
+                           truth=lambda n: sp.Max(n.d - n.k + 1, 0), simulate=valid_length,
+                           reference="Max(d - k + 1, 0)")
+    assert outcome(windows, "Sum(1, (j, k, d))").status is Status.VERIFIED
+    wrong = outcome(windows, "d - k + 1")
+    assert wrong.counterexample is not None and dict(wrong.counterexample.assignment) == {"d": "1", "k": "3"}
+    shown = chain("8.14", "the first K - 2 entries", names={"K": "size >= 1"}, vectors={"x": "K"},
+                  start=first_entries, end=first_entries, reference="Sum(x[j], (j, 1, K-2))")
+    result = outcome(shown, "Sum(x[j], (j, 1, K-2))")  # no x[0] at K = 1: the sum is empty
+    assert result.status is Status.VERIFIED, result
+    assert "written out for K = 1..3: agrees" in result.method
+    k = sp.Symbol("K", integer=True, positive=True)
+    j = sp.Symbol("j", integer=True)
+    guarded = authoring_search.empty_sums(sp.Sum(j, (j, 1, k - 2)))
+    assert [guarded.subs(k, v).doit() for v in (1, 2, 3, 4)] == [0, 0, 1, 3]
+    assert sp.Sum(1, (j, 1, k - 3)).subs(k, 1).doit() == -2  # SymPy alone: Karr's convention
+    assert authoring_search.empty_sums(sp.Sum(1, (j, 1, k - 3))).subs(k, 1).doit() == 0
+    outer = sp.Symbol("m", integer=True)
+    assert sp.Sum(sp.Sum(1, (j, 1, outer - 3)), (outer, -1, 2)).doit() == -10
+    assert authoring_search.empty_sums(sp.Sum(sp.Sum(1, (j, 1, outer - 3)), (outer, -1, 2))).doit() == 0
+
+
+def test_a_chain_never_refutes_on_an_end_beyond_a_vector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The derived end uses x[2] at K = 1, where x has one entry: no verdict rests there."""
+    monkeypatch.setattr(authoring_search, "SEARCH_SECONDS", 300.0)
+    question = chain("8.15", "an end beyond x", names={"K": "size >= 1"}, vectors={"x": "K"},
+                     start=lambda n: n.x[1], end=lambda n: sp.Piecewise((n.x[1], n.K >= 2), (n.x[2], True)),
+                     reference="x[1]")
+    result = outcome(question, "x[1]")
+    assert result.status is Status.UNDECIDED, result
+    assert "1 of 12 instances undecided" in result.method
+    assert outcome(question, "x[1] + 1").counterexample.where.startswith("K = 2")
+
+
+def test_floats_of_every_kind_are_refused_as_truths() -> None:
+    numpy = pytest.importorskip("numpy")
+    for value in (numpy.float32(0.1) * 10, numpy.float64(1.0), 1.0, sp.Float(1), numpy.bool_(True)):
+        with pytest.raises(TypeError, match="not an exact number"):
+            decide(number("8.16", "one", compute=lambda v=value: v, reference="1").claim(
+                sp.Integer(1), DEFAULT_OPTIONS))
+    assert decide(number("8.17", "one", compute=lambda: numpy.int64(1), reference="1").claim(
+        sp.Integer(1), DEFAULT_OPTIONS)).status is Status.VERIFIED
+    floating = size_formula("8.18", "d", sizes={"d": 1}, truth=lambda n: n.d,
+                            simulate=lambda d: numpy.float32(d), reference="d")
+    with pytest.raises(TypeError, match="not an exact number"):
+        outcome(floating, "d")
+    listed = number_list("8.19", "list", compute=lambda: numpy.array([1, 2], dtype=numpy.float32),
+                         reference="[1, 2]")
+    with pytest.raises(TypeError, match="not an exact number"):
+        decide(listed.claim((sp.Integer(1), sp.Integer(2)), DEFAULT_OPTIONS))

@@ -20,6 +20,10 @@ The contract, stated once for every shape:
   domain; a search over finitely many sizes ends `undecided` and names its range;
   `refuted` only with a counterexample re-checked exactly (or at two high precisions
   where values are transcendental), at an instance inside every declared range.
+  Declared sizes that admit no case raise ValueError at import where z3 shows it, and
+  never verify. A Sum whose upper bound is below its lower bound is 0 everywhere
+  (`search.empty_sums`), never SymPy's Karr convention. Computed truths and simulations
+  give exact numbers (never a float of any kind).
 * `reference`, `right=[...]` and `wrong=[...]` are checked like any answer by
   `checker.run.selftest.self_test`: the reference and the right ones must be verified,
   the wrong ones refuted with a counterexample.

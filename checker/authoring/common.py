@@ -4,8 +4,11 @@ right and wrong examples, and the sentence `show` prints about the truth."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable
 from fractions import Fraction
+
+import sympy as sp
 
 from checker.model.functions import FUNCTIONS
 from checker.model.namespace import (
@@ -117,3 +120,21 @@ def require_callable(value: object, what: str) -> None:
     if not callable(value):
         raise ValueError(f"{what} must be a callable (e.g. `lambda n: ...`), not {value!r}; "
                          "the truth is derived from definitions, never written as answer text")
+
+
+def exact_number(value: object) -> Fraction | None:
+    """An int, a Fraction, a SymPy rational or a NumPy integer as an exact Fraction; None
+    for anything else. Never a float of any kind (Python, NumPy's float16..float128 after
+    `.item()` too, SymPy's Float), a complex or a bool: 0.1*10 is not exactly 1."""
+    numpy = sys.modules.get("numpy")  # a NumPy scalar can only exist if NumPy is loaded
+    if numpy is not None and isinstance(value, numpy.generic):
+        if not isinstance(value, numpy.integer) or isinstance(value, numpy.bool_):
+            return None
+        value = value.item()
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | Fraction):
+        return Fraction(value)
+    if isinstance(value, sp.Rational):  # Integer and Rational; never Float
+        return Fraction(int(value.p), int(value.q))
+    return None

@@ -9,13 +9,12 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from checker.authoring.common import Answer, described, examples_of, require_callable
+from checker.authoring.common import Answer, described, exact_number, examples_of, require_callable
 from checker.model.claims import Decided
 from checker.model.namespace import Namespace
 from checker.model.options import Options
 from checker.model.question import AnswerKind, Question
 from checker.model.verdict import Counterexample, Outcome, Status
-from checker.prove.sampling import as_fraction
 
 Words = str | Collection[str]
 
@@ -127,9 +126,10 @@ def number_list(id: str, title: str, *, compute: Callable[[], Iterable[object]],
 
 
 def _exact(value: object, what: str) -> Fraction:
-    exact = as_fraction(value)
-    if exact is None or isinstance(value, float):
-        raise TypeError(f"{what} gave {value!r}, not an exact number (int, Fraction, SymPy rational)")
+    exact = exact_number(value)
+    if exact is None:
+        raise TypeError(f"{what} gave {value!r}, not an exact number (int, Fraction, SymPy "
+                        "rational, NumPy integer; never a float)")
     return exact
 
 

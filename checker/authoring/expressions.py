@@ -1,6 +1,7 @@
 """Expression and chain questions: an answer (or each step of a derivation) against a
 truth derived from definitions by the author's callable, on the declared domains, for
-every declared size and index (`checker.authoring.search`)."""
+every declared size and index (`checker.authoring.search`). Every Sum, on either side,
+follows the empty-sum convention (`empty_sums`: upper bound below lower bound is 0)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ from checker.authoring.names import Declared, IndexRange, NameDeclaration, Names
 from checker.authoring.search import (
     at,
     decide_every_size,
+    empty_sums,
     entry_beyond,
+    require_a_case,
     sampling_domains,
     settled,
     truth_beyond,
@@ -70,6 +73,7 @@ def expression(id: str, title: str, *, names: Mapping[str, NameDeclaration], tru
     declared = declare(names, vectors, indices, extra=extra, functions=chosen) if extra else base
     derived = _derivation(truth, base, "truth")
     scope = declared.scope
+    require_a_case(scope, f"question {id}")
     kind: type[Equal] | type[Proportional] = Proportional if up_to_factor else Equal
 
     def claim(answer: Any, options: Options) -> Claim:
@@ -78,6 +82,7 @@ def expression(id: str, title: str, *, names: Mapping[str, NameDeclaration], tru
         mine = answer.xreplace(substitutions) if substitutions else answer
         if rewrite is not None:
             mine = rewrite(mine)
+        mine = empty_sums(mine)
         if not scope.sized:
             return kind(mine, derived(), scope.scalars)
         both = functools.cache(lambda: (settled(mine, scope), settled(derived(), scope)))
@@ -122,6 +127,7 @@ def chain(id: str, title: str, *, names: Mapping[str, NameDeclaration], start: D
     first = _derivation(start, declared, "start")
     last = _derivation(end, declared, "end")
     scope = declared.scope
+    require_a_case(scope, f"question {id}")
     first_text = described(start, "the left side, derived from the definitions")
     last_text = described(end, "the right side, derived from the definitions")
 
@@ -129,20 +135,25 @@ def chain(id: str, title: str, *, names: Mapping[str, NameDeclaration], start: D
         steps = tuple(answer) if isinstance(answer, tuple) else (answer,)
         if not all(isinstance(s, sp.Expr) for s in steps):
             raise AnswerError("every step of the chain must be an expression")
+        guarded = tuple(empty_sums(s) for s in steps)
 
         def written(step: Callable[[sp.Basic], sp.Basic]) -> tuple[Step, ...]:
             return (Step(first_text, step(first()), True),
-                    *(Step(sp.sstr(s), step(s)) for s in steps),
+                    *(Step(sp.sstr(s), step(g)) for s, g in zip(steps, guarded, strict=True)),
                     Step(last_text, step(last()), True))
 
         if not scope.sized:
             return Chain(written(lambda e: e), scope.scalars)
 
         def instance(values: dict[sp.Symbol, int], where: str) -> Claim | Outcome:
-            for s in steps:
-                beyond = entry_beyond(at(s, values), scope, values)
+            for s, g in zip(steps, guarded, strict=True):
+                beyond = entry_beyond(at(g, values), scope, values)
                 if beyond is not None:
                     return undefined_here(beyond, f"{where}, step '{sp.sstr(s)}'")
+            for end_value in (first(), last()):  # a derived end beyond the lengths: no verdict here
+                beyond = entry_beyond(at(end_value, values), scope, values)
+                if beyond is not None:
+                    return truth_beyond(beyond, where)
             return Chain(written(lambda e: at(e, values)), scope.scalars, where)
 
         return Decided(f"{title}, for {scope.every()}", lambda: decide_every_size(
@@ -195,7 +206,7 @@ def _derivation(function: Derived, declared: Declared, what: str) -> Callable[[]
         if stray:
             raise TypeError(f"the question's {what} mentions undeclared "
                             f"{', '.join(sorted(map(str, stray)))}")
-        return value
+        return empty_sums(value)
 
     return derived
 

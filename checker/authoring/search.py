@@ -13,6 +13,13 @@
    refuted instance refutes the claim, named "K = 3, i = 2"; otherwise the claim is
    `undecided`, naming the range searched. A proof is followed by the same search over
    the smallest sizes as a second witness; a disagreement is an internal inconsistency.
+
+Two rules hold throughout. Sums follow the empty-sum convention (`empty_sums`): a Sum
+whose upper bound is below its lower bound is 0, on both sides, in the symbolic step, in
+z3 and in every written-out instance. And a scope that admits no case (sizes and index
+ranges that contradict each other) is refused at declaration where z3 shows it
+(`require_a_case`), and is never `verified` at check time: a claim over nothing proves
+nothing about the question.
 """
 
 from __future__ import annotations
@@ -46,6 +53,70 @@ FAILURES = (ArithmeticError, TypeError, ValueError, NotImplementedError, Attribu
             IndexError, RecursionError)
 
 Instance = Callable[[dict[sp.Symbol, int], str], "Claim | Outcome"]
+
+
+def empty_sums(expr: sp.Basic) -> sp.Basic:
+    """expr with the empty-sum convention made explicit: every Sum(f, (j, a, b)) becomes
+    Piecewise((Sum(f, (j, a, b)), b >= a), (0, True)), one guard per limit (innermost
+    first), nested Sums included. SymPy's Sum follows Karr's convention (Sum(f, (j, 1, -2))
+    is -f(-1) - f(0)) and `.doit()` gives closed forms valid only where b >= a - 1; under the guard
+    every closed form is exact, and the value is the one z3's normaliser reads. Applied
+    once, to each side as given (answer, truth, chain steps and ends)."""
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Sum), _guarded)
+
+
+def _guarded(total: sp.Sum) -> sp.Basic:
+    if not all(len(limit) == 3 for limit in total.limits):
+        return total  # an indefinite Sum(f, j): nothing to guard (SymPy leaves it alone)
+    body: sp.Basic = total.function
+    for variable, low, high in total.limits:
+        body = sp.Piecewise((sp.Sum(body, (variable, low, high)), high >= low), (0, True))
+    return body
+
+
+def admits_no_case(integers: tuple[sp.Symbol, ...], constraints: list[sp.Basic]) -> bool:
+    """True only when z3 shows that no integer values satisfy the constraints."""
+    if not integers:
+        return False
+    found = decide_all_sizes(sp.Integer(0), sp.Integer(1), integers=integers,
+                             constraints=constraints, vectors={}, timeout_ms=PRESBURGER_MS)
+    return isinstance(found, Proved)  # 0 == 1 is proved only where there is nothing to check
+
+
+def require_a_case(scope: Scope, what: str) -> None:
+    """At declaration: ValueError when the declared sizes and index ranges admit no case
+    (an index range 'K+1..K'); a claim over them would verify every answer."""
+    if scope.indices and not _instance_at(scope, 0) and admits_no_case(
+            scope.integers, scope.constraints()):
+        raise ValueError(f"{what}: the declared sizes and index ranges admit no case "
+                         f"({scope.every()} holds for no whole numbers)")
+
+
+def no_case(every: str) -> Outcome:
+    return Outcome(Status.UNDECIDED, "the declared sizes admit no case", reason=(
+        f"the declared sizes admit no case: {every} holds for no whole numbers (or z3 cannot "
+        "find one); a claim over no case proves nothing, so it is never verified (an "
+        "authoring error)"))
+
+
+def _has_a_case(scope: Scope, level: int) -> bool:
+    """An admissible instance among the searched sizes, or one z3 finds beyond them."""
+    if _instance_at(scope, level):
+        return True
+    found = decide_all_sizes(sp.Integer(0), sp.Integer(1), integers=scope.integers,
+                             constraints=scope.constraints(), vectors={}, timeout_ms=PRESBURGER_MS)
+    return isinstance(found, SizesFound)
+
+
+def _instance_at(scope: Scope, level: int) -> bool:
+    """An admissible instance with every size at most lower + level (False where a range
+    is not a whole number at the sizes tried: z3 is asked instead)."""
+    try:
+        return next(scope.instances(level), None) is not None
+    except ValueError:
+        return False
 
 
 def at(expr: sp.Basic, values: dict[sp.Symbol, int]) -> sp.Basic:
@@ -175,6 +246,8 @@ def decide_every_size(scope: Scope, options: Options, *, symbolic: Callable[[], 
     for z3's index fragment (or None)."""
     level = scope.levels(options.max_size)
     every = scope.every()
+    if not _has_a_case(scope, level):
+        return no_case(every)
     why: list[str] = []
     steps: tuple[StepResult, ...] = ()
     proved = _symbolic_proof(symbolic, why)
@@ -245,10 +318,9 @@ def _presburger(scope: Scope, sides: tuple[sp.Expr, sp.Expr], why: list[str],
     constraints = scope.constraints()
     found = decide_all_sizes(lhs, rhs, integers=scope.integers, constraints=constraints,
                              vectors={}, timeout_ms=PRESBURGER_MS)
-    if isinstance(found, Proved):
-        if not never_reversed((lhs, rhs), scope.integers, constraints):
-            why.append("z3: a Sum's upper bound may lie below its lower bound minus 1, where z3 "
-                       "reads it as empty and SymPy by Karr's convention")
+    if isinstance(found, Proved):  # the sides' Sums are guarded (`empty_sums`): z3 reads them alike
+        if found.method.startswith("vacuous"):
+            why.append("z3: the declared ranges admit no case")
             return None
         return f"Presburger decision (z3): {found.method}"
     if isinstance(found, SizesFound):
@@ -260,16 +332,3 @@ def _presburger(scope: Scope, sides: tuple[sp.Expr, sp.Expr], why: list[str],
         return None
     why.append(f"z3: {found.reason}")
     return None
-
-
-def never_reversed(sides: tuple[sp.Expr, sp.Expr], integers: tuple[sp.Symbol, ...],
-                   constraints: list[sp.Basic]) -> bool:
-    """Every Sum has upper >= lower - 1 for every admissible size: there z3's reading of
-    a Sum and SymPy's agree."""
-    def holds(low: sp.Expr, high: sp.Expr) -> bool:
-        found = decide_all_sizes(sp.Piecewise((1, high >= low - 1), (0, True)), sp.Integer(1),
-                                 integers=integers, constraints=constraints, vectors={},
-                                 timeout_ms=PRESBURGER_MS)
-        return isinstance(found, Proved)
-    return all(holds(low, high) for side in sides for total in side.atoms(sp.Sum)
-               for _, low, high in total.limits)
