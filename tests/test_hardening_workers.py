@@ -348,14 +348,14 @@ def test_run_all_notes_an_abandoned_prepare_and_keeps_verdicts(monkeypatch: pyte
         calls.append((seconds, memory_mb))
         return PrepareOutcome(False, f"timeout: not done within {seconds:g} s", seconds)
 
-    checks = [("4.1", "65536", False), ("4.1", "65537", False), ("1.4", "f - y", False)]
+    checks = [("4.1", "65536", False), ("4.1", "65537", False), ("2.2", "x1 - x2", False)]
     expected = [v.status for v in run_all(checks, Limits(60, 1024))]
     monkeypatch.setattr(api, "run_prepare_bounded", abandoned)
     verdicts = run_all(checks, Limits(60, 1024))
     assert [v.status for v in verdicts] == expected == [Status.VERIFIED, Status.REFUTED, Status.VERIFIED]
     assert calls and all(call == (60, 1024) for call in calls)  # one check's limits
     assert all(any("prepare abandoned (timeout" in note for note in v.notes) for v in verdicts[:2])
-    assert not any("prepare" in note for note in verdicts[2].notes)  # 1.4 has no prepare
+    assert not any("prepare" in note for note in verdicts[2].notes)  # 2.2 has no prepare
 
 
 def test_api_prepare_in_a_fresh_process_is_abandoned_on_a_tiny_budget() -> None:
@@ -363,14 +363,14 @@ def test_api_prepare_in_a_fresh_process_is_abandoned_on_a_tiny_budget() -> None:
         import json
         from checker import DEFAULT_OPTIONS, Limits
         from checker.run.api import prepare
-        abandoned = prepare(["4.1", "1.4", "5.5"], DEFAULT_OPTIONS, Limits(0.01, 1024))
+        abandoned = prepare(["4.1", "2.2", "5.5"], DEFAULT_OPTIONS, Limits(0.01, 1024))
         print(json.dumps({qid: o.reason for qid, o in abandoned.items()}))
     """)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
     reasons = json.loads(done.stdout.strip().splitlines()[-1])
-    assert reasons.get("4.1") == "timeout: not done within 0.01 s" and "1.4" not in reasons
+    assert reasons.get("4.1") == "timeout: not done within 0.01 s" and "2.2" not in reasons
 
 
 def test_check_answer_refuses_a_row_copied_from_another_answer(tmp_path: Path) -> None:
