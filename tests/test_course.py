@@ -218,6 +218,7 @@ def _class() -> list[PersonResult]:
 
 def test_overrides_name_one_file_by_file_id_email_or_name() -> None:
     people = _class()
+    people = [p for p in people if p.person not in ("260001", "ada.toml")]  # no one copies Ada
     for who in ("Ada", "260001", "ada@example.edu", "ada.toml", "class/ada.toml"):
         override = Override(who, "1.7", 1.5, "reviewed", "o.csv:2")
         applied, problems = resolve_overrides([override], people)
@@ -228,13 +229,46 @@ def test_overrides_name_one_file_by_file_id_email_or_name() -> None:
         assert all(s.questions[1].points == 0 for s in scores[1:])
 
 
+def test_an_id_or_name_a_student_copies_makes_the_override_ambiguous() -> None:
+    """Ids, e-mails and names are written by students: Mallory writing Ada's name as her id
+    (or Eve Ada's e-mail as hers) must not collect Ada's override."""
+    ada = PersonResult("Ada Lovelace", "ada.toml", (_verdict("1.7", Status.UNDECIDED),),
+                       student_id="260001", email="ada@example.edu")
+    mallory = PersonResult("Mallory", "mallory.toml", (), student_id="Ada Lovelace")
+    eve = PersonResult("Eve", "eve.toml", (), student_id="ada@example.edu")
+    rows = [Override("Ada Lovelace", "1.7", 2.0, source="o:2"),
+            Override("ada@example.edu", "1.7", 2.0, source="o:3"),
+            Override("260001", "1.7", 1.0, source="o:4")]
+    applied, problems = resolve_overrides(rows, [ada, mallory, eve])
+    assert applied == {0: [rows[2]]}  # only the unclaimed id reaches Ada
+    assert [p.split(":")[0] for p in problems] == ["o", "o"] and "2 files" in problems[0]
+
+
+def test_ids_two_files_claim_are_left_out_of_the_gradebook() -> None:
+    import csv
+    import io
+
+    from conftest import class_report
+
+    from checker.render.gradebook import render_gradebook
+    from checker.run.scoring import shared_identities
+
+    people = [PersonResult("Ada", "ada.toml", (), student_id="260001", email="ada@example.edu"),
+              PersonResult("Mal", "m.toml", (), student_id="260001", email="mal@example.edu")]
+    assert shared_identities(people) == {"260001": ["ada.toml", "m.toml"]}
+    rows = list(csv.DictReader(io.StringIO(render_gradebook(class_report(people, ["1.4"])))))
+    assert [r["SIS User ID"] for r in rows] == ["", ""]
+    assert [r["SIS Login ID"] for r in rows] == ["ada@example.edu", "mal@example.edu"]
+
+
 def test_an_override_that_could_mean_several_files_or_none_is_not_applied() -> None:
     people = _class()
     twice = Override("Same", "1.7", 2.0, source="o.csv:3")
     nobody = Override("Bob", "1.7", 2.0, source="o.csv:4")
     applied, problems = resolve_overrides([twice, nobody], people)
     assert applied == {}
-    assert problems[0].startswith("o.csv:3: `Same` is the name of 2 files (class/s1.toml, class/s2.toml)")
+    assert problems[0].startswith("o.csv:3: `Same` is an id, e-mail or name of 2 files "
+                                  "(class/s1.toml, class/s2.toml)")
     assert problems[1].startswith("o.csv:4: `Bob` names no graded file")
     assert all(s.questions[1].points == 0 for s in score_class(people, COURSE, [twice, nobody]))
 
@@ -322,3 +356,23 @@ def test_gradebook_cells_add_up_to_the_total_and_hand_grades_of_unreadable_files
     rows = list(csv.reader(io.StringIO(render_gradebook(report))))
     assert rows[1][-3:] == ["1", "0", "1"]  # Eve: graded by hand
     assert rows[2][-3:] == ["", "", ""]  # Mo: nothing to import
+
+
+def test_students_read_no_checker_reason_but_their_own_errors() -> None:
+    undecided = Verdict("3", "t", Status.UNDECIDED, "m", 0.0,
+                        reason="against the seed's Θ″ = (ω¹/2, ω²/2, ω²_k0 + Σ_j ω²_kj/2): W1 differs")
+    assert "ω¹/2" not in for_students(undecided, AnswerKind.PARTS).reason
+    error = Verdict("1.4", "t", Status.ERROR, "parse", 0.0, reason="unknown name `z`")
+    assert for_students(error, AnswerKind.EXPRESSION).reason == "unknown name `z`"
+
+
+def test_repeating_a_step_is_no_progress_for_chain_credit() -> None:
+    anchor = StepResult("S(x + c)_i", Status.VERIFIED, "start")
+    repeated = tuple(StepResult("exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K))", Status.VERIFIED, "m")
+                     for _ in range(9))
+    tail = (StepResult("0", Status.REFUTED, "m"), StepResult("S(x)_i", Status.REFUTED, "m"))
+    padded = Verdict("2.1", "t", Status.REFUTED, "m", 0.0, steps=(anchor, *repeated, *tail))
+    once = Verdict("2.1", "t", Status.REFUTED, "m", 0.0, steps=(anchor, repeated[0], *tail))
+    scores = [score_person(PersonResult("A", "a.toml", (v,)), LINKS, chains={"2.1"}).questions[2].points
+              for v in (padded, once)]
+    assert scores[0] == scores[1] == pytest.approx(4 / 3)

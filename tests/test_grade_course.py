@@ -183,3 +183,18 @@ def test_overrides_for_questions_left_out_by_only_are_kept_out(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     (bob,) = json.loads(result.stdout)["people"]
     assert [(q["id"], q["points"]) for q in bob["questions"]] == [("1.4", 1)]
+
+
+def test_overrides_are_for_class_reports_only(tmp_path: Path) -> None:
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text("person,question,points,comment\n260001,1.4,1,by hand\n")
+    for extra in (("--format", "gradescope"), ("--format", "prairielearn"), ("--audience", "student")):
+        result = derivcheck("grade", str(EXAMPLES / "ada.toml"), "--overrides", str(overrides), *extra)
+        assert result.returncode == 4 and "class report" in result.stderr, extra
+
+
+def test_an_unreadable_pyproject_is_said_not_silently_skipped(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.derivcheck.assignment-1\n")
+    result = derivcheck("grade", str(EXAMPLES / "ada.toml"), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "pyproject.toml is not valid TOML" in result.stderr and "--course" in result.stderr

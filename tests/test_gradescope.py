@@ -253,7 +253,7 @@ def test_an_undecided_answer_is_flagged_for_staff() -> None:
     assert (test["score"], test["status"]) == (0.0, "failed")
     assert test["output"].splitlines() == [
         "verdict: undecided", "your answer: 2**16", "interpreted as: 65536",
-        "reason: no proof and no counterexample within 15 s",
+        "reason: neither proved nor refuted within the checker's limits: course staff will look at it",
         "flagged for review by course staff: these points may change"]
     assert test["extra_data"]["flagged"] is True
     assert doc["extra_data"]["submission"]["flagged"] == ["4.1"]
@@ -683,3 +683,11 @@ def test_a_course_file_in_the_submission_never_sets_the_points(tmp_path: Path) -
     assert doc["score"] == 0.0 and len(doc["tests"]) == 23
     assert doc["output"].startswith("answers (answers.toml): 0 of 23 points.")
     assert "pyproject" not in json.dumps(doc["extra_data"])
+
+
+def test_an_answer_file_named_like_a_course_file_is_read_as_answers(tmp_path: Path) -> None:
+    root = layout(tmp_path)
+    (root / "submission" / "derivcheck.toml").write_text(
+        'name = "Ada Lovelace"\n[answers]\n"1.7" = "CE"\n')
+    doc = run_bundle(root, [VENV_BIN])
+    assert doc["score"] == 1.0 and doc["output"].startswith("Ada Lovelace (answers.toml): 1 of 23")

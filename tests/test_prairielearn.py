@@ -158,7 +158,8 @@ def test_an_undecided_answer_is_flagged() -> None:
         scored(V14, "1.4"), scored(V17, "1.7"), scored(V41_UNDECIDED, "4.1", flagged=True)))))
     assert doc["score"] == 3 / 5
     test = named_tests(doc)["Question 4.1"]
-    assert test["message"] == ("undecided: no proof and no counterexample within 15 s; "
+    assert test["message"] == ("undecided: neither proved nor refuted within the checker's limits: "
+                               "course staff will look at it; "
                                "flagged for review by course staff: these points may change")
     assert doc["message"].splitlines()[-1] == ("1 answer flagged for review by course staff: "
                                                "these points may change.")

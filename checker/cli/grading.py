@@ -31,7 +31,7 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
 
     from checker.run.grading import grade  # loads only for grading
     from checker.run.reporting import build_report
-    from checker.run.scoring import resolve_overrides
+    from checker.run.scoring import resolve_overrides, shared_identities
 
     paths: list[str] = args.files
     if paths.count("-") > 1:
@@ -51,8 +51,18 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
         raise UsageError(f"--audience student writes one person's report: give one answer file, "
                          f"not {len(paths)} (grade each student's file on its own), or write the "
                          "class report for staff")
+    if args.overrides and (audience is Audience.STUDENT or args.format in ONE_SUBMISSION_FORMATS):
+        # One submission carries only what its author wrote (name, id, file name): nothing
+        # tells derivcheck whose it really is, so staff decisions belong to the class
+        # report (or to the platform's own manual grading), never to a lone submission.
+        raise UsageError("--overrides applies staff decisions to a class report (staff audience); "
+                         "a single student's report cannot know whose file it is: use the "
+                         "platform's own regrading there")
     only = tuple(q.id for q in selected(args.only, options)) if args.only else None
-    course = load_course(find_course_file(args.course), assignment(options),
+    choice = find_course_file(args.course)
+    if choice.warning:
+        terminal.warn(f"warning: {choice.warning}")
+    course = load_course(choice, assignment(options),
                          known=tuple(catalog(options.question_files).assignments))
     # Overrides are checked against the whole course, then kept for the questions graded.
     overrides = load_overrides(args.overrides, course) if args.overrides else ()
@@ -70,6 +80,9 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
                         options, only)
     for problem in resolve_overrides(overrides, results)[1]:
         terminal.warn(f"warning: {problem}")
+    for value, files in shared_identities(results).items():
+        terminal.warn(f"warning: `{value}` is the id or e-mail of {len(files)} files "
+                      f"({', '.join(files)}); a gradebook leaves it out of their rows")
     unreadable = any(r.file_error for path, r in zip(paths, results, strict=True) if path not in missing)
     code = grade_exit_code([s for r in results for s in r.statuses], unreadable, args.strict)
     if missing:

@@ -40,6 +40,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 MAX_COURSE_BYTES = 256 * 1024
+MAX_PYPROJECT_BYTES = 4 * 1024 * 1024  # a project's pyproject.toml may be long
 MAX_OVERRIDES_BYTES = 4 * 1024 * 1024
 MAX_POINTS = 10_000.0
 DEFAULT_COURSE_FILE = "derivcheck.toml"
@@ -57,6 +58,7 @@ class CourseChoice:
 
     path: str | None
     inside_pyproject: bool = False
+    warning: str = ""  # a file that might have been the course file but could not be read
 
 
 def find_course_file(explicit: str | None, directory: str = ".") -> CourseChoice:
@@ -69,9 +71,10 @@ def find_course_file(explicit: str | None, directory: str = ".") -> CourseChoice
     pyproject = os.path.join(directory, "pyproject.toml")
     if os.path.isfile(pyproject):
         try:
-            document = _toml(pyproject, MAX_COURSE_BYTES)
-        except CourseFileError:
-            return CourseChoice(None)  # a project's own file that is not ours to judge
+            document = _toml(pyproject, MAX_PYPROJECT_BYTES)
+        except CourseFileError as exc:  # a project's own file: said, not judged
+            return CourseChoice(None, warning=f"{exc}; no course file was read from it, so every "
+                                "question is worth one point (give the course with --course)")
         if isinstance(document.get("tool"), dict) and "derivcheck" in document["tool"]:
             return CourseChoice(pyproject, inside_pyproject=True)
     return CourseChoice(None)

@@ -133,14 +133,22 @@ def for_students(verdict: Verdict, kind: AnswerKind | None = None) -> Verdict:
     steps = tuple(replace(step, method=_PLAIN_METHODS[step.status],
                           counterexample=_shown(step.counterexample, kind, verdict.answer))
                   for step in verdict.steps) if is_chain else ()
+    # A reason about the student's own input (an error) stays; the checker's reasons for
+    # other verdicts may name what it compared with (question 3's seed parameters).
+    reason = verdict.reason if verdict.status is Status.ERROR else _PLAIN_REASONS[verdict.status]
     return replace(verdict, method=_PLAIN_METHODS[verdict.status], steps=steps, notes=(),
-                   counterexample=_shown(verdict.counterexample, kind, verdict.answer))
+                   reason=reason, counterexample=_shown(verdict.counterexample, kind, verdict.answer))
 
 
 # What a student reads instead of a method that may name the answer.
 _PLAIN_METHODS = {Status.VERIFIED: "checked against the derivation",
                   Status.REFUTED: "differs from the derivation",
                   Status.UNDECIDED: "not decided", Status.ERROR: "could not be read"}
+
+
+_PLAIN_REASONS = {Status.VERIFIED: "", Status.REFUTED: "",
+                  Status.UNDECIDED: "neither proved nor refuted within the checker's limits: "
+                  "course staff will look at it", Status.ERROR: ""}
 
 
 def _shown(counterexample: Counterexample | None, kind: AnswerKind | None,

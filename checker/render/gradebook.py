@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 
 from checker.model.overview import ClassReport
 from checker.model.printable import csv_cell
@@ -49,9 +50,16 @@ def render_gradebook(report: ClassReport) -> str:
     name = report.course.assignment
     ids = report.course.ids
     writer.writerow([*IDENTITY_COLUMNS, *(f"{name} {qid}" for qid in ids), f"{name} total"])
+    # An id or e-mail two files claim (one of them someone else's) matches no row: left
+    # empty in both, so an import never lets one student's row overwrite another's.
+    claimed = Counter(v for s in report.scores for v in {s.result.student_id, s.result.email} - {""})
+
+    def own(value: str) -> str:
+        return value if claimed[value] == 1 else ""
+
     for score in report.scores:
         r = score.result
-        identity = [r.person, r.student_id, r.email, "", r.email]
+        identity = [r.person, own(r.student_id), own(r.email), "", own(r.email)]
         if r.file_error and not any(q.override for q in score.questions):
             grades: list[str] = [""] * (len(ids) + 1)
         else:  # a file staff graded by hand (overrides) has the grades they gave

@@ -77,8 +77,14 @@ def _sound_prefix(verdict: Verdict) -> float:
     does not: the derivation is right that far. A chain that does not start from the
     question's own left side earns nothing, so repeating `0 = 0` earns nothing either.
     The chain's anchor (the question's left side, which nothing precedes: method "start")
-    is not a link."""
-    links = [step for step in verdict.steps if step.method != "start"]
+    is not a link, and neither is a step that repeats the one before it (no progress:
+    writing the start nine times earns what writing it once does)."""
+    links = []
+    previous = None
+    for step in verdict.steps:
+        if step.method != "start" and step.text != previous:
+            links.append(step)
+        previous = step.text
     if not links:
         return 0.0
     held = 0
@@ -89,31 +95,34 @@ def _sound_prefix(verdict: Verdict) -> float:
     return held / len(links)
 
 
-# How an overrides file may name a person, most specific first: a file name is the one
-# name derivcheck, not the student, decides; ids, e-mails and names come from the file.
-_IDENTITY_LEVELS = ("file", "student id", "e-mail", "name")
+def _file_names(result: PersonResult) -> set[str]:
+    return {result.path, os.path.basename(result.path)}
 
 
-def _names(result: PersonResult, level: str) -> set[str]:
-    if level == "file":
-        return {result.path, os.path.basename(result.path)}
-    value = {"student id": result.student_id, "e-mail": result.email, "name": result.person}[level]
-    return {value} if value else set()
+def _written_names(result: PersonResult) -> set[str]:
+    """What a student writes in their own file: id, e-mail and name (any of them may be
+    someone else's)."""
+    return {value for value in (result.student_id, result.email, result.person) if value}
 
 
 def resolve_overrides(overrides: Sequence[Override], results: Sequence[PersonResult],
                       ) -> tuple[dict[int, list[Override]], list[str]]:
     """Which file each override applies to (by the index of its result), and a sentence
-    for each one that applies to none: it names nobody, or it names several files at the
-    most specific level it matches (two people of one name, or a student who wrote another's
-    id) — then it is not applied, never applied to everyone it could mean."""
+    for each one that applies to none.
+
+    A row naming a file (its name or path, which derivcheck decides) applies to that file.
+    Otherwise the row is compared with every id, e-mail and name the files carry: those
+    are written by students, so a row that more than one file could mean (two people of
+    one name, or a student who wrote someone else's id or name in any field) is not
+    applied, never applied to all it could mean."""
     applied: dict[int, list[Override]] = {}
     problems: list[str] = []
     for override in overrides:
-        for level in _IDENTITY_LEVELS:
-            found = [k for k, r in enumerate(results) if override.person in _names(r, level)]
-            if found:
-                break
+        found = [k for k, r in enumerate(results) if override.person in _file_names(r)]
+        how = "the file"
+        if not found:
+            found = [k for k, r in enumerate(results) if override.person in _written_names(r)]
+            how = "an id, e-mail or name"
         if len(found) == 1:
             applied.setdefault(found[0], []).append(override)
         elif not found:
@@ -121,9 +130,19 @@ def resolve_overrides(overrides: Sequence[Override], results: Sequence[PersonRes
                             "file name, id, e-mail or name is expected); the override is not used")
         else:
             files = ", ".join(results[k].path for k in found)
-            problems.append(f"{override.source}: `{override.person}` is the {level} of {len(found)} "
+            problems.append(f"{override.source}: `{override.person}` is {how} of {len(found)} "
                             f"files ({files}); name the file instead; the override is not used")
     return applied, problems
+
+
+def shared_identities(results: Sequence[PersonResult]) -> dict[str, list[str]]:
+    """Student ids and e-mails that more than one file claims (value -> files): a gradebook
+    keyed on them would let one row overwrite another."""
+    claims: dict[str, list[str]] = {}
+    for r in results:
+        for value in {r.student_id, r.email} - {""}:
+            claims.setdefault(value, []).append(r.path)
+    return {value: files for value, files in claims.items() if len(files) > 1}
 
 
 def for_audience(scores: Sequence[PersonScore], audience: Audience,
