@@ -24,9 +24,6 @@ class PersonResult:
     def verified(self) -> int:
         return sum(v.status is Status.VERIFIED for v in self.verdicts)
 
-    def score(self, total: int) -> str:
-        return f"{self.verified}/{total}"
-
     @property
     def statuses(self) -> list[Status]:
         """What this file contributes to a run's exit code: a file error counts as error."""
