@@ -211,8 +211,8 @@ def test_a_hostile_answer_does_not_hang_the_overview() -> None:
               for k, v in enumerate(stopped)]
     people += [person("A", course, {"1.6": "f**2 - y*f"}), person("B", course, {"1.6": "f*(f - y)"})]
     start = time.monotonic()
-    result = build_overview(people, course, assignment(), Limits(timeout=2, memory_mb=512), OPTIONS)
-    assert time.monotonic() - start < 6
+    result = build_overview(people, course, assignment(), Limits(timeout=4, memory_mb=512), OPTIONS)
+    assert time.monotonic() - start < 10
     assert [(g.answer, g.status.value, g.people) for g in result.wrong_answers] == [
         ("f*(f - y)", "refuted", ("A", "B")),
         (hostile[0], "undecided", ("H0",)),

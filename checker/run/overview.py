@@ -289,7 +289,11 @@ def study(question: Question, candidates: Sequence[_Candidate], timeout: float) 
     merges: list[tuple[int, int]] = []
     union = _Union()
     pool = [c for c in candidates[:MERGE_CANDIDATES] if c.index in values]
-    for first, second in itertools.combinations(pool, 2):
+    # Cheapest pairs first, so one costly answer (a huge power) cannot use up the time
+    # the ordinary merges need; the merge result does not depend on the order.
+    pairs = sorted(itertools.combinations(pool, 2),
+                   key=lambda pair: _cost(values[pair[0].index]) + _cost(values[pair[1].index]))
+    for first, second in pairs:
         if time.monotonic() > deadline:
             break
         if first.status is not second.status or union.find(first.index) == union.find(second.index):
@@ -327,6 +331,16 @@ def _parse(question: Question, candidate: _Candidate) -> Parsed | None:
             if not candidate.parsed or parsed.shown == candidate.parsed:
                 return parsed
     return None
+
+
+def _cost(parsed: Parsed) -> int:
+    """A rough cost of comparing an answer: its node count, plus the size of every whole
+    power (expanding (f + y + 1)**100 is what takes the time)."""
+    value = parsed.value
+    if not isinstance(value, sp.Basic):
+        return 0
+    powers = sum(min(abs(int(p.exp)), 10**6) for p in value.atoms(sp.Pow) if p.exp.is_Integer)
+    return sp.count_ops(value) + powers
 
 
 def _proved_equal(question: Question, a: Parsed, b: Parsed) -> bool:
