@@ -36,8 +36,10 @@ $(BROWSER):
 	  apt-get install -y -qq --no-install-recommends chromium >/dev/null
 	@test -x $@ || { echo "make: chromium is installed, but $@ is not there" >&2; exit 1; }
 
+# The reference answers, then the course's corrected solution document, every link of it.
 verify: $(RUNTIME)
 	$(BIN)/derivcheck verify
+	$(BIN)/derivcheck doc -q examples/solutions/assignment-1-solutions-corrected.tex
 
 test: $(DEV) $(BROWSER)
 	$(BIN)/python -m pytest -q

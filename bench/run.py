@@ -131,6 +131,14 @@ def main() -> int:
     record("derivcheck grade, 1 file, --format gradescope (no cache)", median, runs,
            "one submission, as the autograder runs it")
 
+    # A whole write-up, every link of every question: the course's corrected solutions,
+    # one question at a time and as many at once as there are cores. (doc never caches.)
+    solutions = str(ROOT / "examples" / "solutions" / "assignment-1-solutions-corrected.tex")
+    for jobs in ("1", str(os.cpu_count() or 1)):
+        median, runs, _ = timed([*DERIVCHECK, "doc", solutions, "-q", "--jobs", jobs], 3)
+        record(f"derivcheck doc, the solution document (23 questions), --jobs {jobs}", median, runs,
+               "every display's links and every answer decided")
+
     shutil.rmtree(work, ignore_errors=True)
     write_report(figures, naive, len(files))
     return 0

@@ -144,3 +144,12 @@ def _entry_sum(term: sp.Expr, j: sp.Symbol, low: int, high: int, point: Point) -
     if high - low + 1 <= WRITE_OUT_LIMIT:
         return sp.Add(*(term.xreplace({j: v}) for v in range(low, high + 1)))
     raise NotWrittenOut(f"a sum of {high - low + 1} terms that are not entries of {x}")
+
+
+# Softmax of a vector written with a leading zero (question 2.3's S([0, y_1, ..., y_{K-1}])) ------
+def softmax_entry_after_zero(rest: sp.Lambda, i: sp.Expr, size: sp.Expr) -> sp.Expr:
+    """S(v)_i for v = [0, rest(1), ..., rest(size - 1)] (size entries, 1-based): exp of
+    entry i over the sum of exp of every entry, the first (exp(0) = 1) written apart."""
+    j = sp.Symbol("j", integer=True)
+    entry = sp.Piecewise((sp.Integer(0), sp.Eq(i, 1)), (rest(i - 1), True))
+    return sp.exp(entry) / (sp.exp(sp.Integer(0)) + sp.Sum(sp.exp(rest(j)), (j, 1, size - 1)))

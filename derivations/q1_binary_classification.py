@@ -11,6 +11,7 @@ so derivatives come out rational in f and counterexamples are exact.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import sympy as sp
 from sympy.calculus.util import continuous_domain
@@ -19,6 +20,7 @@ from checker.authoring import expression
 from checker.model.claims import Decided, Equal
 from checker.model.errors import AnswerError
 from checker.model.namespace import LABEL, OPEN_UNIT, REAL, Namespace, Variable
+from checker.model.notation import DocumentSpec, Notation
 from checker.model.options import Options
 from checker.model.question import AnswerKind, Example, PlotSpec, Question
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
@@ -33,6 +35,9 @@ from derivations.definitions import (
 )
 
 F = Variable("f", OPEN_UNIT, "network output f(x, θ) = g(a)")
+# 1.1 asks for the function g; the course's solution writes it as g(x), so its argument
+# may be called x as well as a (never both in one answer): x is then read as a.
+G_ARGUMENT = Variable("x", REAL, "the argument of g where g is written g(x): read as a")
 Y = Variable("y", LABEL, "the target class label, 0 or 1")
 A = Variable("a", REAL, "pre-activation a(x, θ), with f = sigmoid(a)")
 f, y, a = F.symbol, Y.symbol, A.symbol
@@ -86,7 +91,12 @@ def labels_resolved(answer: sp.Expr) -> sp.Expr:
 
 # 1.1 ----------------------------------------------------------------------------
 def output_activation_claim(g: sp.Expr, options: Options) -> Decided:
-    """g must map every real into (0, 1), increase, and tend to 0 and 1."""
+    """g must map every real into (0, 1), increase, and tend to 0 and 1. Its argument may
+    be written a or x (the course's solution writes g(x)), not both."""
+    if G_ARGUMENT.symbol in g.free_symbols:
+        if a in g.free_symbols:
+            raise AnswerError("g is a function of one argument: write it in a or in x, not both")
+        g = g.xreplace({G_ARGUMENT.symbol: a})
     extra = g.free_symbols - {a}
     if extra:
         raise AnswerError(f"g is a function of a alone; it mentions {', '.join(map(str, extra))}")
@@ -237,6 +247,98 @@ def plot_in_f(truth: Callable[[], sp.Expr], rewrite: Callable[[sp.Expr], sp.Expr
     return PlotSpec("f", 0.0, 1.0, truth, fixed=(("y", (0, 1)),), rewrite=rewrite, note=note)
 
 
+# Written derivations (`derivcheck doc`) ---------------------------------------------
+# The quantities a write-up of question 1 names, each with its value from the derivation
+# above: SymPy differentiates the loss definitions and the logistic definition. The asked
+# quantity of each question has no value (the block's answer stands for it).
+SEED_DEPENDENCE = (r"(x,\theta)",)  # f(x, θ), a(x, θ): only what f and a depend on
+
+
+def course_mse_loss() -> sp.Expr:
+    """The course solution's L_MSE = 0.5 (f - y)^2: the mean squared error with the factor
+    1/2 its solution chooses (1.5 and 1.6 are graded up to a positive factor; a write-up's
+    `L_{MSE}` and its derivatives are read as the solution's, so its ∂L_MSE/∂f is f - y)."""
+    return mse_loss() / 2
+
+
+def sigmoid_derivative() -> sp.Expr:
+    """g'(a) = ∂f/∂a, SymPy's derivative of the logistic definition (in a)."""
+    return sp.diff(logistic(a), a)
+
+
+def _loss_spellings(name: str) -> tuple[str, ...]:
+    r"""L_{CE}, L_{\text{CE}}, L_{\mathrm{CE}}, each bare or with its arguments (f, y) (what
+    L_{CE}(f(x,θ), y) becomes once the dependence is dropped)."""
+    return tuple(f"L_{{{n}}}{arguments}" for n in (name, rf"\text{{{name}}}", rf"\mathrm{{{name}}}")
+                 for arguments in ("", "(f,y)"))
+
+
+def _derivative_spellings(of: tuple[str, ...], by: str) -> tuple[str, ...]:
+    return tuple(rf"\frac{{\partial {o}}}{{\partial {by}}}" for o in of)
+
+
+# key -> (spellings, meaning, value)
+_QUANTITIES: dict[str, tuple[tuple[str, ...], str, Callable[[], sp.Expr]]] = {
+    "L_CE": (_loss_spellings("CE"), "the cross-entropy loss L_CE(f, y)", ce_loss),
+    "dL_CE/df": (_derivative_spellings(_loss_spellings("CE"), "f"),
+                 "∂L_CE/∂f, SymPy's derivative of the cross-entropy in f",
+                 lambda: sp.diff(ce_loss(), f)),
+    "dL_CE/da": (_derivative_spellings(_loss_spellings("CE"), "a"),
+                 "∂L_CE/∂a, SymPy's derivative of the cross-entropy through the sigmoid",
+                 lambda: gradient_through_sigmoid(ce_loss())),
+    "L_MSE": (_loss_spellings("MSE"),
+              "the mean-squared error as the course's solution writes it, L_MSE = 0.5 (f - y)^2",
+              course_mse_loss),
+    "dL_MSE/df": (_derivative_spellings(_loss_spellings("MSE"), "f"),
+                  "∂L_MSE/∂f of L_MSE = 0.5 (f - y)^2, by SymPy",
+                  lambda: sp.diff(course_mse_loss(), f)),
+    "dL_MSE/da": (_derivative_spellings(_loss_spellings("MSE"), "a"),
+                  "∂L_MSE/∂a of L_MSE = 0.5 (f - y)^2 through the sigmoid, by SymPy",
+                  lambda: gradient_through_sigmoid(course_mse_loss())),
+    "df/da": ((*_derivative_spellings(("f", "g(a)", r"\sigma(a)"), "a"), r"\sigma'(a)", "g'(a)"),
+              "∂f/∂a = g'(a), SymPy's derivative of the logistic sigmoid", sigmoid_derivative),
+    "g(a)": (("g(a)",), "g(a) = f, the logistic sigmoid of a", lambda: logistic(a)),
+}
+
+
+# "Multiplicative factors can be ignored" for the MSE (1.5): ½(f - y)² is the course
+# solution's choice, (f - y)² as good. A link with a side that names L_MSE or one of its
+# derivatives holds up to a positive constant factor, whichever the person took.
+_SCALED = frozenset({"L_MSE", "dL_MSE/df", "dL_MSE/da"})
+
+
+def _notation(asked: tuple[str, ...]) -> tuple[Notation, ...]:
+    """Every quantity of question 1, those in `asked` as the asked quantity (no value)."""
+    return tuple(Notation(spelling, meaning, None if key in asked else value,
+                          up_to_factor=key in _SCALED)
+                 for key, (spellings, meaning, value) in _QUANTITIES.items()
+                 for spelling in spellings)
+
+
+def _in_f_and_y(value: sp.Expr) -> sp.Expr:
+    """A step in the names the links compare: a as logit(f), |t| resolved per label."""
+    return labels_resolved(in_f(value))
+
+
+def loss_document(asked: tuple[str, ...]) -> DocumentSpec:
+    """Questions 1.3-1.7: every quantity above, `asked` (keys of the table) without value;
+    a step may name a (read as logit(f)) and, in the word questions, f and y."""
+    return DocumentSpec(notation=_notation(asked), dependence=SEED_DEPENDENCE,
+                        variables=(F, Y, A), rewrite=_in_f_and_y)
+
+
+ACTIVATION_DOCUMENT = DocumentSpec(
+    # g is the asked function: its derivative is not declared, since it depends on the g
+    # the person chose. g(x) = ... states the answer, x read as a (G_ARGUMENT).
+    notation=tuple(Notation(s, "the output activation g, asked in 1.1") for s in ("g(x)", "g(a)")),
+    dependence=SEED_DEPENDENCE,
+    rewrite=lambda value: value.xreplace({G_ARGUMENT.symbol: a}),
+)
+MEANING_DOCUMENT = DocumentSpec(
+    notation=(Notation("f", "the output f(x, θ) whose meaning 1.2 asks"),),
+    dependence=SEED_DEPENDENCE, variables=(Y,),
+)
+
 UP_TO_A_FACTOR = ("graded up to a positive constant factor: an answer that is a positive "
                   "multiple of the truth everywhere is right")
 
@@ -246,16 +348,18 @@ QUESTIONS: list[Question] = []  # this module's questions, in the order asked
 QUESTIONS.append(Question(
     id="1.1", title="output activation g for binary classification",
     statement="An appropriate output activation g for binary classification, as a function of a.",
-    kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(A,)),
+    kind=AnswerKind.EXPRESSION, namespace=Namespace(variables=(A, G_ARGUMENT)),
     reference="sigmoid(a)",
     truth="properties a class probability needs: SymPy limits 0 at -oo and 1 at +oo, g' > 0 "
           "proved symbolically, values in (0, 1); a value outside (0, 1) refutes",
-    claim=output_activation_claim,
+    claim=output_activation_claim, document=ACTIVATION_DOCUMENT,
     examples=(
         Example("exp(a)/(exp(a) + 1)", right=True),
         Example(r"\frac{1}{1+e^{-a}}", right=True, latex=True),
+        Example(r"\frac{1}{1+e^{-x}}", right=True, latex=True),  # the solution's g(x)
         Example("tanh(a)", right=False),  # range (-1, 1), not a probability
         Example("1 - sigmoid(a)", right=False),  # decreasing: the probability of class 0
+        Example("1 - sigmoid(x)", right=False),  # the same, in the solution's argument x
     ),
 ))
 QUESTIONS.append(Question(
@@ -265,14 +369,14 @@ QUESTIONS.append(Question(
     reference="P(y=1|x)",
     truth="the f that minimises the expected cross-entropy when y ~ Bernoulli(p) is solved for "
           "by SymPy; the answer is right when it names that minimiser",
-    claim=meaning_claim,
+    claim=meaning_claim, document=MEANING_DOCUMENT,
     examples=(
         Example(r"\mathbb{P}(y = 1 \mid x)", right=True, latex=True),
         Example("P(y=0|x)", right=False),  # the other class
         Example(r"\mathbb{P}(y = 0 \mid x)", right=False, latex=True),
     ),
 ))
-QUESTIONS.append(expression(
+QUESTIONS.append(replace(expression(
     "1.3", "cross-entropy loss L_CE(f, y)",
     statement="The cross-entropy loss as a function of f and y.",
     names=F_Y, truth=lambda n: ce_loss(), rewrite=labels_resolved, plot=plot_in_f(ce_loss),
@@ -283,8 +387,8 @@ QUESTIONS.append(expression(
     wrong=["y*log(f) - (1-y)*log(1-f)",  # a sign flip
            "-y*log(f)",  # the y = 0 term dropped
            "-y*log(f) - (1-y)*log(f)"],  # log(f) for log(1-f)
-))
-QUESTIONS.append(expression(
+), document=loss_document(asked=("L_CE",))))
+QUESTIONS.append(replace(expression(
     "1.4", "dL_CE/da through the sigmoid",
     statement="The derivative of the cross-entropy loss with respect to a, where f = sigmoid(a).",
     names=F_Y, in_terms_of=A_IS_LOGIT, truth=lambda n: gradient_through_sigmoid(ce_loss()),
@@ -295,8 +399,8 @@ QUESTIONS.append(expression(
     wrong=["y - f",  # a sign flip
            "(f-y)*f*(1-f)",  # the MSE gradient
            "f + y"],
-))
-QUESTIONS.append(expression(
+), document=loss_document(asked=("dL_CE/da",))))
+QUESTIONS.append(replace(expression(
     "1.5", "mean-squared error L_MSE(f, y), up to a positive factor",
     statement="The mean-squared error as a function of f and y (multiplicative factors ignored).",
     names=F_Y, truth=lambda n: mse_loss(), up_to_factor=True, rewrite=labels_resolved,
@@ -306,8 +410,8 @@ QUESTIONS.append(expression(
     wrong=["-(f-y)^2",  # a negative factor
            "f^2 - y^2",  # squares of the terms, not of the error
            "abs(f-y)"],  # the absolute error
-))
-QUESTIONS.append(expression(
+), document=loss_document(asked=("L_MSE",))))
+QUESTIONS.append(replace(expression(
     "1.6", "dL_MSE/da through the sigmoid, up to a positive factor",
     statement="The derivative of the mean-squared error with respect to a, f = sigmoid(a).",
     names=F_Y, in_terms_of=A_IS_LOGIT, truth=lambda n: gradient_through_sigmoid(mse_loss()),
@@ -318,7 +422,7 @@ QUESTIONS.append(expression(
     wrong=["(f-y)*f",  # the factor 1 - f dropped
            "(y-f)*f*(1-f)",  # a sign flip
            "(f-y)*(1-f)"],  # the factor f dropped
-))
+), document=loss_document(asked=("dL_MSE/da",))))
 QUESTIONS.append(Question(
     id="1.7", title="the more appropriate loss for binary classification",
     statement="Which loss is more appropriate for binary classification, and why.",
@@ -326,7 +430,7 @@ QUESTIONS.append(Question(
     reference="CE",
     truth="limits of both derived gradients at a saturated wrong output (y = 1, f -> 0 and "
           "y = 0, f -> 1): the loss whose gradient does not vanish there",
-    claim=better_loss_claim,
+    claim=better_loss_claim, document=loss_document(asked=()),
     examples=(
         Example("ce", right=True),  # words are read case-insensitively
         Example("MSE", right=False),

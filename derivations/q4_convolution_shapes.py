@@ -12,6 +12,10 @@ from the output-size formula or from the answer:
 * 4.3.* convolve [1, 2, 3, 4] with [1, 0, 2] from the definition with kernel
   flipping, (x * w)_n = Σ_m x_m w_{n−m}, and cross-check with numpy.convolve.
 
+In a write-up (`derivcheck doc`), 4.1's `o = ⌊(i + 2p − k)/s⌋ + 1` is a link from the
+output size by its definition to the formula, proved for every size by z3 with the grid
+as second witness (`decide_size_link`, below).
+
 `check_output_size_formula` is the library function for the formula claim: give
 it a Python callable f(i, p, k, s) or a SymPy expression in symbols named i, p,
 k, s; it returns an Outcome, refuted with the smallest failing case (by
@@ -26,14 +30,16 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from math import prod
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import sympy as sp
 
 from checker.model.claims import Decided
-from checker.model.namespace import Namespace
+from checker.model.namespace import POSITIVE_INTEGER, Domain, Namespace, Variable
+from checker.model.notation import DocumentSpec, Notation
 from checker.model.options import Options
 from checker.model.question import AnswerKind, Example, Question
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
@@ -52,6 +58,7 @@ from derivations.convolution_shapes import (
     shape_text,
     simulated_size,
     simulated_sizes,
+    window_starts,
 )
 
 INPUT_SHAPE = (3, 128, 128)
@@ -279,6 +286,258 @@ def _list_text(values: Sequence[int]) -> str:
     return "[" + ", ".join(str(v) for v in values) + "]"
 
 
+# 4.1 in a write-up (`derivcheck doc`) ------------------------------------------------
+# Answer 4.1 states the general output size `o = \left\lfloor \frac{i + 2p - k}{s}
+# \right\rfloor + 1` before the count. `o` reads as the output size by the definition
+# the simulation runs (`output_size`: a window at every stride-th offset from 0 where it
+# fits, `window_starts`), and the link to a formula in i, p, k, s is proved for every
+# i >= 1, p >= 0, 1 <= k <= i + 2p, s >= 1 by z3 (the formula's value c counts those
+# windows: c >= 0, window c - 1 fits, window c does not; the windows fit from offset 0
+# on, so that is the count), with the simulated grid as the second witness. i, p, k, s
+# are names of the derivation only, not of the answer language: the formula never reads
+# as the answer, which is the number of scalars. The formula's `\lfloor` needs `floor`,
+# which 4.1's answer namespace (the default set) does not allow: the DocumentSpec adds
+# floor and ceil for the derivation's steps only.
+
+SIZE_I = Variable("i", POSITIVE_INTEGER, "input size along one axis")
+SIZE_P = Variable("p", Domain("integer ≥ 0", Fraction(0), None, low_open=False, integer=True),
+                  "zero-padding on each side")
+SIZE_K = Variable("k", POSITIVE_INTEGER, "kernel size (k <= i + 2p: the kernel fits)")
+SIZE_S = Variable("s", POSITIVE_INTEGER, "stride")
+_I, _P, _K, _S = (v.symbol for v in (SIZE_I, SIZE_P, SIZE_K, SIZE_S))
+LINK_MS = 3000  # z3's time for one link
+_DIRECT_LIMIT = 10**6  # output_size is evaluated by its definition up to this padded length
+_MAX_POWER = 6  # integer powers a formula may have for z3
+
+
+class output_size(sp.Function):  # noqa: N801 - SymPy's function naming
+    """o(i, p, k, s): the outputs of a 1-D zero-padded strided convolution, by the
+    definition the simulation runs (`window_starts` on the padded length i + 2p);
+    symbolic unless its arguments are integers in the domain."""
+
+    nargs = 4
+
+    @classmethod
+    def eval(cls, i: sp.Expr, p: sp.Expr, k: sp.Expr, s: sp.Expr) -> sp.Integer | None:
+        if not all(isinstance(a, sp.Integer) for a in (i, p, k, s)):
+            return None
+        size, pad, kernel, stride = (int(a) for a in (i, p, k, s))
+        if size < 1 or pad < 0 or kernel < 1 or stride < 1 or size + 2 * pad > _DIRECT_LIMIT:
+            return None
+        return sp.Integer(len(window_starts(size + 2 * pad, kernel, stride)))
+
+    def _sympystr(self, printer: Any) -> str:
+        return "o(" + ", ".join(printer._print(a) for a in self.args) + ")"
+
+
+def general_output_size() -> sp.Expr:
+    """o for symbolic i, p, k, s."""
+    return output_size(_I, _P, _K, _S)
+
+
+class _Unencodable(Exception):
+    """A formula outside what the z3 encoding covers."""
+
+
+def _z3_term(e: sp.Basic, names: dict[sp.Symbol, Any], denominators: list[Any]) -> Any:
+    """e as a z3 real term over the integers i, p, k, s; every divisor is collected (the
+    claim requires them nonzero, so an undefined value never passes)."""
+    import z3
+
+    if isinstance(e, sp.Integer):
+        return z3.RealVal(int(e))
+    if isinstance(e, sp.Rational):
+        return z3.Q(int(e.p), int(e.q))
+    if isinstance(e, sp.Symbol) and e in names:
+        return z3.ToReal(names[e])
+    if isinstance(e, sp.Add):
+        return z3.Sum([_z3_term(a, names, denominators) for a in e.args])
+    if isinstance(e, sp.Mul):
+        return z3.Product([_z3_term(a, names, denominators) for a in e.args])
+    if isinstance(e, sp.Pow) and isinstance(e.exp, sp.Integer) and abs(int(e.exp)) <= _MAX_POWER:
+        base = _z3_term(e.base, names, denominators)
+        power = z3.Product([base] * abs(int(e.exp))) if e.exp != 0 else z3.RealVal(1)
+        if e.exp > 0:
+            return power
+        denominators.append(power)
+        return 1 / power
+    if isinstance(e, sp.floor):
+        return z3.ToReal(z3.ToInt(_z3_term(e.args[0], names, denominators)))
+    if isinstance(e, sp.ceiling):
+        return -z3.ToReal(z3.ToInt(-_z3_term(e.args[0], names, denominators)))
+    if isinstance(e, sp.Max | sp.Min):
+        terms = [_z3_term(a, names, denominators) for a in e.args]
+        out = terms[0]
+        for t in terms[1:]:
+            out = z3.If(t > out, t, out) if isinstance(e, sp.Max) else z3.If(t < out, t, out)
+        return out
+    raise _Unencodable(f"`{sp.sstr(e)}` is outside the z3 encoding (+, −, ×, ÷, integer "
+                       "powers, floor, ceil, max, min of i, p, k, s)")
+
+
+@dataclass(frozen=True)
+class _Z3Result:
+    proved: bool
+    case: tuple[int, int, int, int] | None  # a model: (i, p, k, s)
+    why: str
+
+
+def _z3_decide(claim_of: Callable[[list[Any], Any], Any], formulas: Sequence[sp.Expr]) -> _Z3Result:
+    """Whether claim_of(terms, z3 names) holds for every i >= 1, p >= 0, 1 <= k <= i + 2p,
+    s >= 1, every divisor nonzero; a model when it does not; or why neither."""
+    import z3
+
+    ints = {sym: z3.Int(sym.name) for sym in (_I, _P, _K, _S)}
+    denominators: list[Any] = []
+    try:
+        terms = [_z3_term(f, ints, denominators) for f in formulas]
+    except _Unencodable as exc:
+        return _Z3Result(False, None, str(exc))
+    i, p, k, s = (ints[sym] for sym in (_I, _P, _K, _S))
+    solver = z3.Solver()
+    solver.set("timeout", LINK_MS)
+    defined = z3.And([d != 0 for d in denominators]) if denominators else z3.BoolVal(True)
+    solver.add(i >= 1, p >= 0, k >= 1, s >= 1, k <= i + 2 * p,
+               z3.Not(z3.And(defined, claim_of(terms, ints))))
+    result = solver.check()
+    if result == z3.unsat:
+        return _Z3Result(True, None, "z3")
+    if result == z3.sat:
+        model = solver.model()
+        case = tuple(model.eval(v, model_completion=True).as_long() for v in (i, p, k, s))
+        return _Z3Result(False, (case[0], case[1], case[2], case[3]), "z3 found a case")
+    return _Z3Result(False, None, f"z3 could not decide it ({solver.reason_unknown()})")
+
+
+def _counts_windows(terms: list[Any], ints: dict[sp.Symbol, Any]) -> Any:
+    """The value c is the number of window positions: c >= 0 is an integer, the window
+    at offset (c - 1)·s fits in the padded length (when c >= 1), the one at c·s does not."""
+    import z3
+
+    (c,) = terms
+    i, p, k, s = (z3.ToReal(ints[sym]) for sym in (_I, _P, _K, _S))
+    length = i + 2 * p
+    return z3.And(z3.IsInt(c), c >= 0, z3.Or(c == 0, (c - 1) * s + k <= length), c * s + k > length)
+
+
+def _equal(terms: list[Any], ints: dict[sp.Symbol, Any]) -> Any:
+    return terms[0] == terms[1]
+
+
+_DOMAIN = "every i >= 1, p >= 0, 1 <= k <= i + 2p, s >= 1"
+
+
+def decide_size_link(before: Any, after: Any, where: str) -> StepResult:
+    """A link of 4.1's write-up: numbers exactly; o against a formula in i, p, k, s, or
+    two such formulas, for every size by z3 with the simulated grid as second witness."""
+    if not (isinstance(before, sp.Expr) and isinstance(after, sp.Expr)):
+        return StepResult("", Status.UNDECIDED, "not an expression: the steps cannot be compared")
+    general = general_output_size()
+    if after.is_number and before.is_number:
+        if after == before:
+            return StepResult("", Status.VERIFIED, "exact arithmetic")
+        return StepResult("", Status.REFUTED, "exact arithmetic", Counterexample(
+            (), sp.sstr(after), sp.sstr(before), where, "answer = this step, truth = the step before"))
+    allowed = {_I, _P, _K, _S}
+    if not (after.free_symbols | before.free_symbols) <= allowed:
+        names = ", ".join(sorted(str(x) for x in (after.free_symbols | before.free_symbols) - allowed))
+        return StepResult("", Status.UNDECIDED, f"the steps name {names}: only i, p, k, s and o "
+                          "can be compared here")
+    if general in (before, after):
+        formula = after if before == general else before
+        if formula == general:
+            return StepResult("", Status.VERIFIED, "the same quantity")
+        if formula.has(output_size):
+            return StepResult("", Status.UNDECIDED, "o can be compared with a formula in i, p, "
+                              "k, s only")
+        return _formula_link(formula, where)
+    if after.has(output_size) or before.has(output_size):
+        return StepResult("", Status.UNDECIDED, "o can be compared with a formula in i, p, k, s only")
+    return _formulas_link(after, before, where)
+
+
+def _formula_link(formula: sp.Expr, where: str) -> StepResult:
+    """o = formula, for every size."""
+    decided = _z3_decide(_counts_windows, [formula])
+    grid = check_output_size_formula(formula)
+    if decided.proved:
+        if grid.status is Status.VERIFIED:
+            return StepResult("", Status.VERIFIED, f"proof for {_DOMAIN} (z3: the formula counts "
+                              f"the window positions of the definition); {grid.method} agrees")
+        return StepResult("", Status.UNDECIDED, "internal inconsistency: a proof for every size "
+                          f"and the simulation disagree ({grid.method}); please report this",
+                          grid.counterexample)
+    if decided.case is not None:
+        refuted = _recheck_formula(formula, decided.case, where)
+        if refuted is not None:
+            return refuted
+    if grid.status is Status.REFUTED and grid.counterexample is not None:
+        return StepResult("", Status.REFUTED, grid.method, replace(grid.counterexample, where=where))
+    return StepResult("", Status.UNDECIDED, f"no proof for every size ({decided.why}); "
+                      f"{grid.method}: agreement at finitely many sizes is not a proof")
+
+
+def _recheck_formula(formula: sp.Expr, case: tuple[int, int, int, int],
+                     where: str) -> StepResult | None:
+    """The case z3 found, re-checked exactly: the formula's value against the simulation."""
+    if case[0] + 2 * case[1] > _DIRECT_LIMIT:
+        return None
+    value = as_fraction(value_at_integers(formula, dict(zip((_I, _P, _K, _S), case, strict=True))))
+    simulated = simulated_size(*case)
+    if value == simulated:
+        return None
+    shown = _fraction_text(value) if value is not None else "undefined"
+    cx = _size_counterexample(case, shown, simulated)
+    return StepResult("", Status.REFUTED, "counterexample found by z3, re-checked against the "
+                      "simulation", replace(cx, where=where or cx.where))
+
+
+def _formulas_link(after: sp.Expr, before: sp.Expr, where: str) -> StepResult:
+    """Two formulas in i, p, k, s, equal for every size."""
+    decided = _z3_decide(_equal, [after, before])
+    cases = GRID.cases()
+    difference = _first_case_apart(after, before, cases)
+    if decided.proved:
+        if difference is None:
+            return StepResult("", Status.VERIFIED, f"proof for {_DOMAIN} (z3); exact values at "
+                              f"{GRID.describe()} agree")
+        return StepResult("", Status.UNDECIDED, "internal inconsistency: a proof for every size "
+                          "and the exact values disagree; please report this", difference)
+    if decided.case is not None:
+        found = _first_case_apart(after, before, [decided.case])
+        if found is not None:
+            return StepResult("", Status.REFUTED, "counterexample found by z3, re-checked "
+                              "exactly", replace(found, where=where))
+    if difference is not None:
+        return StepResult("", Status.REFUTED, f"exact values at {GRID.describe()}",
+                          replace(difference, where=where))
+    return StepResult("", Status.UNDECIDED, f"no proof for every size ({decided.why}); equal at "
+                      f"{GRID.describe()}: agreement at finitely many sizes is not a proof")
+
+
+def _first_case_apart(after: sp.Expr, before: sp.Expr,
+                      cases: Sequence[tuple[int, int, int, int]]) -> Counterexample | None:
+    for case in cases:
+        env = dict(zip((_I, _P, _K, _S), case, strict=True))
+        a, b = (as_fraction(value_at_integers(e, env)) for e in (after, before))
+        if a != b:
+            shown = [_fraction_text(v) if v is not None else "undefined" for v in (a, b)]
+            return Counterexample(tuple(zip("ipks", map(str, case), strict=True)), shown[0],
+                                  shown[1], "", "answer = this step, truth = the step before; "
+                                  "exact arithmetic")
+    return None
+
+
+def document_4_1() -> DocumentSpec:
+    return DocumentSpec(
+        notation=(Notation("o", "o, the output size of a convolution by its definition (the "
+                           "windows that fit)", general_output_size),),
+        variables=(SIZE_I, SIZE_P, SIZE_K, SIZE_S),
+        link=decide_size_link,
+        functions=frozenset({"floor", "ceil"}),
+    )
+
+
 STATEMENT = ("A 3×128×128 RGB input; layer 1 convolves 32 8×8 kernels, stride 2, zero-padding 3; "
              "layer 2 is 2×2 non-overlapping max pooling; layer 3 convolves 64 3×3 kernels, "
              "stride 1, zero-padding 1.")
@@ -296,6 +555,7 @@ QUESTIONS.append(Question(
           f"is checked against simulation ({GRID.describe()})",
     claim=scalars_claim,
     prepare=lambda options: (network_runs(), grid_sizes(), formula_step()),
+    document=document_4_1(),
     examples=(
         Example("64*32*32", right=True),
         Example(r"64 \cdot 32 \cdot 32", right=True, latex=True),
@@ -314,6 +574,7 @@ QUESTIONS.append(Question(
           "the array that reached it",
     claim=parameters_claim,
     prepare=lambda options: network_runs(),
+    document=DocumentSpec(),  # `64 \times 32 \times 3 \times 3 = 18432`: numbers alone
     examples=(
         Example("64*32*3*3", right=True),
         Example(r"64 \times 32 \times 3 \times 3", right=True, latex=True),
@@ -338,6 +599,7 @@ for _mode in PADDINGS:
               f"{_mode} mode; cross-checked with numpy.convolve",
         claim=convolution_claim(_mode),
         prepare=lambda options: importlib.import_module("numpy"),  # the cross-check's one import
+        document=DocumentSpec(),  # the list after the word Full, Valid or Same
         # The list is the only right answer: its LaTeX spelling is the right example.
         examples=(Example(rf"\left{_REFERENCE[_mode][:-1]}\right]", right=True, latex=True),
                   *(Example(text, right=False) for text in _WRONG_LISTS[_mode])),

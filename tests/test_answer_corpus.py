@@ -49,7 +49,8 @@ RIGHT: list[tuple[str, str, bool]] = [
     ("1.7", "CE", False),
     ("1.7", "ce", False),
     ("2.1", get("2.1").reference, False),
-    ("2.1", "exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K)) = exp(x[i])/Sum(exp(x[j]), (j, 1, K))", False),
+    ("2.1", "exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K)) = exp(c)*exp(x[i])/(exp(c)*Sum(exp(x[j]), "
+            "(j, 1, K))) = exp(x[i])/Sum(exp(x[j]), (j, 1, K))", False),
     ("2.2", "x1 - x2", False),
     ("2.2", "-(x2 - x1)", False),
     ("2.2", "log(exp(x1)/exp(x2))", False),

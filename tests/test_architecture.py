@@ -66,6 +66,8 @@ PUBLIC = {
     "check_answer", "decide", "exit_code", "get", "grade", "latex_to_text", "parse_answer",
     "parse_text", "run_all", "select", "sigmoid", "verify_reference",
     "Example", "check_question", "self_test",
+    # write-ups (derivcheck doc)
+    "DocumentSpec", "Notation", "check_document", "open_write_up",
 }
 
 

@@ -472,9 +472,12 @@ def test_an_empty_submission_scores_zero_and_says_so(tmp_path: Path) -> None:
     root = layout(tmp_path)
     doc = run_bundle(root)
     assert doc["score"] == 0.0
-    assert doc["output"] == ("No answer file was found: derivcheck reads a TOML answer file (.toml).\n"
-                             "Your submission has no files.\n"
-                             "Submit your answers as one .toml answer file (the assignment has a template).")
+    assert doc["output"].splitlines() == [
+        "No answer file was found: derivcheck reads a TOML answer file (.toml) or a write-up "
+        "(.tex, .md or .ipynb).",
+        "Your submission has no files.",
+        "Submit your answers as one .toml answer file (the assignment has a template) or as the "
+        "source of your write-up (.tex, .md or .ipynb), not a PDF."]
     assert doc["visibility"] == "visible"
 
 
@@ -485,22 +488,41 @@ def test_a_pdf_only_submission_lists_what_was_found(tmp_path: Path) -> None:
     doc = run_bundle(root)
     assert doc["score"] == 0.0
     assert doc["output"].splitlines() == [
-        "No answer file was found: derivcheck reads a TOML answer file (.toml).",
+        "No answer file was found: derivcheck reads a TOML answer file (.toml) or a write-up "
+        "(.tex, .md or .ipynb).",
         "Your submission has these files:", "  answers.pdf", "  scan?<b>2.png",
-        "Submit your answers as one .toml answer file (the assignment has a template)."]
+        "Submit your answers as one .toml answer file (the assignment has a template) or as the "
+        "source of your write-up (.tex, .md or .ipynb), not a PDF."]
 
 
-def test_latex_markdown_and_notebooks_are_named_as_not_read_yet(tmp_path: Path) -> None:
+def test_one_write_up_is_graded_when_there_is_no_answer_file(tmp_path: Path) -> None:
+    root = layout(tmp_path)
+    (root / "submission" / "answers.tex").write_text("\\textbf{Answer 1.4} $f - y$")
+    (root / "submission" / "scan.pdf").write_bytes(b"%PDF")
+    run_bundle(root, [stub_derivcheck(tmp_path)], STUB_MODE="ok")
+    args = (root / "args.txt").read_text().splitlines()
+    assert args[:2] == ["grade", "answers.tex"]
+
+
+def test_an_answer_file_wins_over_a_write_up(tmp_path: Path) -> None:
+    root = layout(tmp_path)
+    (root / "submission" / "answers.tex").write_text("x")
+    (root / "submission" / "ada.toml").write_text('[answers]\n"1.4" = "f - y"\n')
+    run_bundle(root, [stub_derivcheck(tmp_path)], STUB_MODE="ok")
+    assert (root / "args.txt").read_text().splitlines()[:2] == ["grade", "ada.toml"]
+
+
+def test_several_write_ups_without_an_answer_file_are_refused(tmp_path: Path) -> None:
     root = layout(tmp_path)
     for name in ("answers.tex", "notes.md", "work.ipynb"):
         (root / "submission" / name).write_text("x")
-    doc = run_bundle(root)
+    doc = run_bundle(root, [stub_derivcheck(tmp_path)], STUB_MODE="ok")
     assert doc["score"] == 0.0
     assert doc["output"].splitlines() == [
-        "No answer file was found: derivcheck reads a TOML answer file (.toml), and LaTeX (.tex), "
-        "Markdown (.md) and notebook (.ipynb) files are not read yet.",
-        "Your submission has these files:", "  answers.tex", "  notes.md", "  work.ipynb",
-        "Copy your answers into a .toml answer file (the assignment has a template) and submit it."]
+        "Your submission has 3 write-ups:", "  answers.tex", "  notes.md", "  work.ipynb",
+        "Submit exactly one write-up (.tex, .md or .ipynb) or one .toml answer file, so it is "
+        "clear which answers are yours to grade."]
+    assert not (root / "args.txt").exists()
 
 
 def test_several_answer_files_are_refused(tmp_path: Path) -> None:
@@ -537,6 +559,24 @@ def test_the_real_derivcheck_grades_a_submission_end_to_end(tmp_path: Path) -> N
     results = json.dumps(doc)
     assert "truth" not in results and "65536 scalars" not in results
     assert doc["extra_data"]["derivcheck"]["audience"] == "student"
+
+
+def test_the_real_derivcheck_grades_a_write_up_step_by_step(tmp_path: Path) -> None:
+    """A Markdown write-up through the bundle: a slip in a middle step is found at its
+    line, and the student reads the line and the inputs, never the truth."""
+    root = layout(tmp_path)
+    (root / "submission" / "hw.md").write_text(
+        "## Answer 1.4\n"
+        "$$\\frac{\\partial L_{CE}}{\\partial a} = -y(1-f) + (1-y)f$$\n"
+        "$$= -y(1-f) - (1-y)f$$\n"
+        "$$= f - y$$\n\n"
+        "## Answer 1.7\nHence the CE is better.\n")
+    doc = run_bundle(root, [VENV_BIN])
+    tests = by_number(doc)
+    assert (tests["1.7"]["score"], tests["1.7"]["status"]) == (1.0, "passed")
+    assert (tests["1.4"]["score"], tests["1.4"]["status"]) == (0.0, "failed")
+    assert "line 3" in tests["1.4"]["output"]
+    assert "truth" not in json.dumps(doc)
 
 
 def test_the_real_derivcheck_reports_an_unreadable_file(tmp_path: Path) -> None:

@@ -36,7 +36,9 @@ GOOD = '''name = "Good"
 "1.4" = "f - y"
 "1.6" = { latex = "(f-y)f(1-f)" }
 "1.7" = "CE"
-"2.1" = ["exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K))", "exp(x[i])/Sum(exp(x[j]), (j, 1, K))"]
+"2.1" = ["exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K))",
+         "exp(c)*exp(x[i])/(exp(c)*Sum(exp(x[j]), (j, 1, K)))",
+         "exp(x[i])/Sum(exp(x[j]), (j, 1, K))"]
 '''
 WRONG = '''[answers]
 "1.4" = "y - f"
@@ -49,7 +51,7 @@ def test_answer_file_forms(tmp_path: Path) -> None:
     assert sheet.person == "Good"
     entries = {e.qid: e for e in sheet.entries}
     assert entries["1.6"].latex and entries["1.6"].text == "(f-y)f(1-f)"
-    assert entries["2.1"].text.count(" = ") == 1
+    assert entries["2.1"].text.count(" = ") == 2
 
 
 def test_person_defaults_to_file_name(tmp_path: Path) -> None:

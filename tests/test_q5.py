@@ -171,14 +171,13 @@ def test_chain_report_shows_every_step(qid: str, steps: int) -> None:
         ("5.2", "Piecewise((w2[n-i+1], (i >= n-k2+1) & (i <= n)), (0, True))"),
         ("5.4", "d + k1 + k2 - 2"),
         ("5.5", "w2[n+k2-i]"),
-        ("5.3", "Sum(g[i]*w2[n-i+1], (i, 1, n))"),
         ("5.3", "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[n-j+1]*w2[j], (j, 1, k2)) "
-                "= Sum(g[n+j-k2]*flipw2[j], (j, 1, k2))"),
+                "= Sum(g[n+j-k2]*flipw2[j], (j, 1, k2)) = fullconv[n]"),
         ("5.6", "Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) "
                 "= validconv[n]"),
     ],
     ids=["5.1-rearranged", "5.2-implied-range", "5.2-one-sided", "5.2-Piecewise",
-         "5.4-reference", "5.5-implied-range", "5.3-one-step", "5.3-short-chain",
+         "5.4-reference", "5.5-implied-range", "5.3-short-chain",
          "5.6-short-chain"],
 )
 def test_equivalent_answers_are_verified(qid: str, text: str) -> None:
@@ -250,11 +249,23 @@ def test_a_chain_ending_elsewhere_is_refuted_at_the_identity() -> None:
     # Every step equals the one before, but the last is not g full-conv flip(w2).
     text = "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2))"
     verdict = check_answer("5.3", text)
-    assert verdict.status is Status.VERIFIED  # this chain does reach the gradient...
+    # Every link holds, but the chain never writes the identity's right side: it shows
+    # nothing (checker.run.showing), so it is undecided, never verified.
+    assert verdict.status is Status.UNDECIDED and "assumes what is to be shown" in verdict.reason
     wrong = check_answer("5.3", "Sum(g[i]*w2[n-i+1], (i, 1, n)) = Sum(g[i]*w2[i], (i, 1, n))")
     assert wrong.status is Status.REFUTED
     assert wrong.steps[1].status is Status.REFUTED  # step 2 against step 1
     assert wrong.steps[2].status is Status.REFUTED  # and the identity
+
+
+@pytest.mark.parametrize("text", [
+    "Sum(g[i]*w2[n-i+1], (i, 1, n))",  # one right step: the checker would supply both ends
+    "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = fullconv[n]",  # the identity itself, in one link
+])
+def test_a_chain_that_assumes_what_is_to_be_shown_is_undecided(text: str) -> None:
+    verdict = check_answer("5.3", text)
+    assert verdict.status is Status.UNDECIDED
+    assert "assumes what is to be shown" in verdict.reason
 
 
 def test_entry_conditions_on_values_are_only_evidence() -> None:

@@ -46,6 +46,10 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
         question = question_for(args.id, options)
         return emit(terminal, 0, lambda: _show(question, terminal.console(), options))
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    if args.command == "doc":
+        from checker.cli.documents import doc_command
+
+        return doc_command(args, terminal, limits, options)
     cache = None if args.no_cache else ResultCache(Path(args.cache_dir) if args.cache_dir else None,
                                                    warn=terminal.warn)
     if args.command == "verify":
@@ -165,6 +169,15 @@ def _show(question: Question, console: Console, options: Options) -> None:
     console.print(Text.assemble(("truth:            ", "report.label"), question.truth))
     for note in question.notes:
         console.print(Text.assemble(("note:             ", "report.label"), note))
+    if question.document is not None and question.document.notation:
+        spellings = Table(title="in a write-up (derivcheck doc), these spellings are read as",
+                          title_justify="left")
+        spellings.add_column("LaTeX", no_wrap=True)
+        spellings.add_column("meaning")
+        for notation in question.document.notation:
+            meaning = "the asked quantity" if notation.asked else notation.meaning
+            spellings.add_row(Text(notation.spelling.replace("#", "…")), Text(meaning))
+        console.print(spellings)
 
 
 def _completion(shell: str, terminal: Terminal) -> int:

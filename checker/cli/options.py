@@ -129,12 +129,21 @@ def build_parser(question_ids: Sequence[str] = ()) -> tuple[argparse.ArgumentPar
     grade.add_argument("--audience", type=choice(AUDIENCES), default=None, metavar="WHO",
                        help="staff (everything) or student (no reference answer or truth value); "
                        "default student for gradescope and prairielearn, staff otherwise")
+    doc = command("doc", "check every step of write-ups (.tex, .md, .ipynb)",
+                  "Check write-ups step by step: each question's block (a `% derivcheck: 1.4` "
+                  "marker, an `Answer 1.4` heading or bold lead, or `Answer 1.` followed by an "
+                  "enumerated list), every display read as a chain of steps, each link and the "
+                  "answer decided, with line numbers (docs/documents.md). Exit code: the worst "
+                  "verdict, as for verify.")
+    _complete(doc.add_argument("files", nargs="+", metavar="FILE",
+                               help="write-ups: .tex, .md or .ipynb (Markdown cells)"), "file")
     verify.add_argument("--self-test", action="store_true",
                         help="also check each question's declared example answers: right ones must "
                         "be verified, wrong ones refuted with a counterexample")
-    for runner in (verify, check, grade):
-        _add_run_options(runner, formats=GRADE_FORMATS if runner is grade else FORMATS)
-    for asks in (listing, show, verify, check, grade):
+    for runner in (verify, check, grade, doc):
+        _add_run_options(runner, formats=GRADE_FORMATS if runner is grade else FORMATS,
+                         cache=runner is not doc)
+    for asks in (listing, show, verify, check, grade, doc):
         source = asks.add_argument_group("questions")
         source.add_argument("--assignment", metavar="NAME",
                             help="the assignment whose questions to use (default: the one a single "
@@ -142,7 +151,7 @@ def build_parser(question_ids: Sequence[str] = ()) -> tuple[argparse.ArgumentPar
         _complete(source.add_argument("--questions", metavar="FILE.py", action="append",
                                       help="load a course's question file (it defines ASSIGNMENT); "
                                       "may be given more than once"), "file")
-    for runner in (verify, grade):
+    for runner in (verify, grade, doc):
         runner.add_argument("--jobs", type=POSITIVE_INT, default=DEFAULT_JOBS, metavar="N",
                              help=f"run N checks at once, each in its own process "
                              f"(default {DEFAULT_JOBS}, the number of cores)")
@@ -153,7 +162,7 @@ def build_parser(question_ids: Sequence[str] = ()) -> tuple[argparse.ArgumentPar
     completion.add_argument("shell", metavar="SHELL", type=choice(SHELLS),
                             help=f"one of {', '.join(SHELLS)}")
     subparsers = {"list": listing, "show": show, "verify": verify, "check": check, "grade": grade,
-                  "completion": completion}
+                  "doc": doc, "completion": completion}
     for sub in subparsers.values():
         _add_global(sub, top=False)
     return parser, subparsers
@@ -179,7 +188,7 @@ def _add_global(parser: argparse.ArgumentParser, top: bool) -> None:
                         help="show the traceback of an internal error")
 
 
-def _add_run_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+def _add_run_options(parser: argparse.ArgumentParser, formats: Sequence[str], cache: bool = True) -> None:
     parser.add_argument("--format", type=choice(formats), default="text", metavar="FORMAT",
                         help=f"report format: {', '.join(formats)} (default text)")
     parser.add_argument("--timeout", type=TIMEOUT, default=DEFAULT_TIMEOUT, metavar="S",
@@ -189,6 +198,8 @@ def _add_run_options(parser: argparse.ArgumentParser, formats: Sequence[str]) ->
     parser.add_argument("--max-size", type=POSITIVE_INT, default=DEFAULT_MAX_SIZE,
                         metavar="N", help="exhaustive checks over sizes cover sizes up to N "
                         f"(default {DEFAULT_MAX_SIZE})")
+    if not cache:  # `doc` checks each write-up afresh: it has no results cache
+        return
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the results cache")
     _complete(parser.add_argument("--cache-dir", metavar="DIR",

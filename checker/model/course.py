@@ -123,16 +123,19 @@ def for_students(verdict: Verdict, kind: AnswerKind | None = None) -> Verdict:
     - an expression or named parts: where the answer fails (the inputs) and the student's
       own value there; the checker's own steps are dropped (question 3's derivation is
       the reference answer written out);
-    - a chain: each link's place and inputs, not the values (5.3 may name J[i, n], whose
-      value is the truth of 5.2);
+    - a chain, and the links of a write-up (`derivcheck doc`) for every kind: each link's
+      place and inputs, with what the kind allows of the values (5.3 may name J[i, n],
+      whose value is the truth of 5.2);
     - a word or a number: the student's own value, not the inputs (4.1's output shape);
     - a list: only that it differs (the first wrong entry would say the ones before it
       are right).
     """
-    is_chain = kind is AnswerKind.CHAIN
+    # A write-up's links are the student's own steps, each with its line (`derivcheck
+    # doc`): shown like a chain's, whatever the question's kind.
+    own_steps = kind is AnswerKind.CHAIN or any(step.line is not None for step in verdict.steps)
     steps = tuple(replace(step, method=_PLAIN_METHODS[step.status],
                           counterexample=_shown(step.counterexample, kind, verdict.answer))
-                  for step in verdict.steps) if is_chain else ()
+                  for step in verdict.steps) if own_steps else ()
     # A reason about the student's own input (an error) stays; the checker's reasons for
     # other verdicts may name what it compared with (question 3's seed parameters).
     reason = verdict.reason if verdict.status is Status.ERROR else _PLAIN_REASONS[verdict.status]

@@ -15,6 +15,7 @@ from typing import Any
 from checker.model.claims import Claim
 from checker.model.errors import UnknownQuestion
 from checker.model.namespace import Namespace
+from checker.model.notation import DocumentSpec
 from checker.model.options import Options
 
 
@@ -76,6 +77,9 @@ class Question:
     # Right and wrong answers the author states (the self-test checks each verdict).
     examples: tuple[Example, ...] = ()
     plot: PlotSpec | None = None  # answers of one variable: how the class overview plots them
+    # How the question is read in a written derivation (`derivcheck doc`); None: its steps
+    # are read in the answer language alone.
+    document: DocumentSpec | None = None
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,10 @@ class StepResult:
     status: Status
     method: str
     counterexample: Counterexample | None = None
+    # Where the step is in a write-up (`derivcheck doc`): its 1-based line, and in a
+    # notebook the 1-based cell that line counts in; None for answer files.
+    line: int | None = None
+    cell: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,9 @@ class Verdict:
     column: int | None = None
     excerpt: str = ""
     hint: str = ""
+    # Where the answer was found in a write-up (`derivcheck doc`); None for answer files.
+    line: int | None = None
+    cell: int | None = None
 
     @property
     def problem(self) -> str:
@@ -165,9 +172,13 @@ class Verdict:
                     "status": s.status.value,
                     "method": s.method,
                     "counterexample": s.counterexample.to_json() if s.counterexample else None,
+                    "line": s.line,
+                    "cell": s.cell,
                 }
                 for s in self.steps
             ],
+            "line": self.line,
+            "cell": self.cell,
             "notes": list(self.notes),
             "error": None if self.status is not Status.ERROR else {
                 "message": self.problem,
@@ -190,8 +201,10 @@ class Verdict:
             parsed=data["parsed"], counterexample=counterexample(data["counterexample"]),
             reason=data["reason"],
             steps=tuple(StepResult(s["text"], Status(s["status"]), s["method"],
-                                   counterexample(s["counterexample"])) for s in data["steps"]),
+                                   counterexample(s["counterexample"]), s.get("line"), s.get("cell"))
+                        for s in data["steps"]),
             notes=tuple(data["notes"]),
+            line=data.get("line"), cell=data.get("cell"),
             **_error_fields(data.get("error")),
         )
 

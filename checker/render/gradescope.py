@@ -195,7 +195,9 @@ def _verdict_lines(v: Verdict, staff: bool) -> list[str]:
     for step in shown:
         how = f" ({printable(step.method)})" if staff and step.method else ""
         where = f": {printable(step.counterexample.describe())}" if step.counterexample else ""
-        lines.append(f"  [{step.status.value}] {printable(step.text)}{how}{where}")
+        line = "" if step.line is None else f"line {step.line}: " if step.cell is None else \
+            f"cell {step.cell}, line {step.line}: "
+        lines.append(f"  [{step.status.value}] {line}{printable(step.text)}{how}{where}")
     if staff:
         lines += [f"note: {printable(note)}" for note in v.notes]
     return lines
@@ -210,7 +212,10 @@ def own_step(step: StepResult, v: Verdict) -> bool:
 
     Other steps are the checker's own derivation (the limits behind a word answer, the
     lemmas behind question 3, a chain's first and last line from the definitions) and can
-    state the truth."""
+    state the truth. A write-up's links (`derivcheck doc`) all carry their line: every one
+    is the student's own."""
+    if step.line is not None:
+        return True
     sides = {side.strip() for side in v.parsed.split(" = ")} | {side.strip() for side in v.answer.split("=")}
     text = _NUMBERED.sub("", step.text.strip(), count=1)
     return bool(text) and text in sides

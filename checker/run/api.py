@@ -10,15 +10,18 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from checker.language.answers import parse_answer
+import sympy as sp
+
+from checker.language.answers import Parsed, parse_answer
 from checker.model.errors import AnswerError
 from checker.model.options import DEFAULT_OPTIONS, Options
-from checker.model.question import Question
+from checker.model.question import AnswerKind, Question
 from checker.model.verdict import Outcome, Status, Verdict
 from checker.prove.engine import decide
 from checker.run.bounded import LimitHit, Limits, PrepareOutcome, run_bounded, run_prepare_bounded
 from checker.run.cache import ResultCache, answer_key
 from checker.run.registry import get
+from checker.run.showing import showing_problem
 
 
 def check_answer(
@@ -167,13 +170,11 @@ def _limit_reason(reason: str, limits: Limits) -> str:
     return f"internal error while checking ({reason})"
 
 
-def _check(question: Question, text: str, latex: bool, options: Options, start: float) -> Verdict:
-    try:
-        parsed = parse_answer(question, text, latex)
-    except AnswerError as exc:
-        return Verdict(question.id, question.title, Status.ERROR, "parse",
-                       time.perf_counter() - start, answer=text, reason=str(exc),
-                       column=exc.column, excerpt=exc.excerpt or "", hint=exc.hint)
+def decide_parsed(question: Question, parsed: Parsed, options: Options,
+                  written: tuple[object, ...] | None = None) -> Outcome:
+    """The question's claim on an answer as read, with the rules every answer meets: one
+    that needs a condition not shown on the domain is not verified, and a derivation
+    that assumes what it is to show is not verified (checker.run.showing)."""
     try:
         claim = question.claim(parsed.value, options)
         outcome = decide(claim)
@@ -189,6 +190,36 @@ def _check(question: Question, text: str, latex: bool, options: Options, start: 
             "yourself",
             steps=outcome.steps,
         )
+    if outcome.status is Status.VERIFIED and question.kind is AnswerKind.CHAIN:
+        problem = showing_problem(question, parsed.value, written)
+        if problem is not None:
+            outcome = Outcome(Status.UNDECIDED, f"{outcome.method}; but step {problem[0]}: "
+                              f"{problem[1].split(':')[0]}", reason=problem[1], steps=outcome.steps)
+    return outcome
+
+
+def _as_written(question: Question, text: str, latex: bool) -> tuple[object, ...] | None:
+    """A derivation's steps as written: read again by the same parser with SymPy's
+    automatic evaluation off, so a factor that cancels on reading still shows as a
+    rewriting (checker.run.showing); None for other answers or where that reading fails."""
+    if question.kind is not AnswerKind.CHAIN:
+        return None
+    try:
+        with sp.evaluate(False):
+            value = parse_answer(question, text, latex).value
+    except Exception:  # any failure only loses the finer reading; the check itself stands
+        return None
+    return tuple(value) if isinstance(value, tuple) else None
+
+
+def _check(question: Question, text: str, latex: bool, options: Options, start: float) -> Verdict:
+    try:
+        parsed = parse_answer(question, text, latex)
+    except AnswerError as exc:
+        return Verdict(question.id, question.title, Status.ERROR, "parse",
+                       time.perf_counter() - start, answer=text, reason=str(exc),
+                       column=exc.column, excerpt=exc.excerpt or "", hint=exc.hint)
+    outcome = decide_parsed(question, parsed, options, _as_written(question, text, latex))
     return Verdict(
         id=question.id,
         title=question.title,

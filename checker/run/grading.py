@@ -33,6 +33,12 @@ def grade(
     """Grade every file; with `only`, just those question IDs of each file."""
     sheets: list[AnswerSheet | PersonResult] = []
     for path in paths:
+        if path.lower().endswith(WRITE_UPS):
+            # A write-up is checked step by step (checker.run.documents), one per person.
+            sheets.append(_write_up(path, limits, options, only))
+            if advance is not None:
+                advance()
+            continue
         try:
             sheets.append(load(path, assignment(options), only=only))
         except AnswerFileError as exc:
@@ -47,6 +53,21 @@ def grade(
     keys = list(unique)
     verdicts = dict(zip(keys, run_all(keys, limits, jobs, cache, advance, options), strict=True))
     return [_assemble(sheet, verdicts) for sheet in sheets]
+
+
+WRITE_UPS = (".tex", ".latex", ".md", ".markdown", ".ipynb")
+
+
+def _write_up(path: str, limits: Limits, options: Options, only: Collection[str] | None) -> PersonResult:
+    from checker.run.documents import check_document, open_write_up
+
+    document = open_write_up(path)
+    if isinstance(document, PersonResult):
+        return document
+    result = check_document(document, document.name, assignment(options), limits, options)
+    if only is not None:
+        result = replace(result, verdicts=tuple(v for v in result.verdicts if v.id in only))
+    return result
 
 
 def _assemble(sheet: AnswerSheet | PersonResult, verdicts: dict[Key, Verdict]) -> PersonResult:

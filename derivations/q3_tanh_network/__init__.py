@@ -62,8 +62,9 @@ concrete sizes; agreement on any finite set of sizes without such a proof is `un
 
 The modules, each using those before it: `parameters` (the namespace, Θ′ as network
 parameters), `concrete` (3 and the evaluation of 4), `symbolic` (1 and the seed's chain),
-`allsizes` (2), `beyond` (the sizes past the grid), `claim` (the verdict); the question
-is here.
+`allsizes` (2), `beyond` (the sizes past the grid), `claim` (the verdict), `document`
+(Answer 3's spellings in a write-up, and its links: proved as 1, refuted at exact
+points as 4); the question is here.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ from __future__ import annotations
 from checker.model.question import AnswerKind, Example, Question
 from derivations.q3_tanh_network.claim import network_claim
 from derivations.q3_tanh_network.concrete import SIZE_LIMIT
+from derivations.q3_tanh_network.document import DOCUMENT
 from derivations.q3_tanh_network.parameters import NAMESPACE, PARTS
 from derivations.q3_tanh_network.symbolic import lemma_steps, seed_steps
 
@@ -108,6 +110,7 @@ QUESTIONS.append(Question(
     parts=PARTS,
     notes=NOTES,
     prepare=lambda options: (lemma_steps(), seed_steps()),
+    document=DOCUMENT,
     examples=(
         # tanh is odd: negating W1 and W2 together gives the same network
         Example(f"W1 = -W1[j,i]/2; W2 = -W2[k,j]/2; b2 = {_B2}", right=True),

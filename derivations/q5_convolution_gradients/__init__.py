@@ -21,7 +21,8 @@ The modules, each using those before it: `points` (namespaces, sizes and their
 points, the vectors there), `witnesses` (the ranges of sizes), `links` (sides,
 truths of the built networks, the exhaustive comparison and its refutations),
 `symbolic` (the truths for symbolic sizes), `all_sizes` (proof and witness combined),
-`claims`; the questions are here.
+`claims`, `document` (Answer 5's spellings in a write-up, and how a link outside the
+chain claim is decided); the questions are here.
 
 Answer language conventions (also shown by `derivcheck show`): every indexed vector
 is zero out of bounds; `Sum(t, (j, a, b))` is 0 when b < a.
@@ -37,6 +38,7 @@ from derivations.q5_convolution_gradients.claims import (
     prepare_networks,
     size_claim,
 )
+from derivations.q5_convolution_gradients.document import Kind, document
 from derivations.q5_convolution_gradients.points import CHAIN_NS, ENTRY_NS, SIZES_NS
 
 # ---------------------------------------------------------------------------------
@@ -98,8 +100,10 @@ EXAMPLES = {  # right answers in other forms, then realistic mistakes
     + _wrong("w2[n-i]",  # off by one
              "w2[i-n+1]",  # the indices swapped
              "w2[n+k2-i] if n <= i <= n+k2-1 else 0"),  # the full-convolution entry
+    # A chain starts at the chain rule and ends at the identity's other side, each written
+    # out (`checker.run.showing`): the steps between may be as few as this.
     "5.3": _right("Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[n-j+1]*w2[j], (j, 1, k2)) "
-                  "= Sum(g[n+j-k2]*flipw2[j], (j, 1, k2))")
+                  "= Sum(g[n+j-k2]*flipw2[j], (j, 1, k2)) = fullconv[n]")
     + _wrong(REFERENCE_5_3.replace("w2[k2-j+1], (j, 1, k2))", "w2[k2-j], (j, 1, k2))"),  # flip slip
              "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[i]*w2[n-i], (i, n-k2+1, n)) "
              "= fullconv[n]",  # off by one in the kernel's index
@@ -137,6 +141,7 @@ def _register(mode: ConvMode, first: int) -> None:
         truth="|a2| for symbolic sizes: the one-layer length rule derived from the "
               f"definition's index range, applied twice; {_EVERY_SIZE}; {_SEARCH}",
         claim=size_claim(mode), notes=CONVENTIONS, examples=EXAMPLES[f"5.{first}"],
+        document=document(mode, Kind.SIZE),
     ))
     QUESTIONS.append(Question(
         id=f"5.{first + 1}", title=f"d a2_i / d h1_n {where}",
@@ -151,6 +156,7 @@ def _register(mode: ConvMode, first: int) -> None:
         claim=entry_claim(mode), notes=CONVENTIONS,
         prepare=lambda options: prepare_networks(mode, options),
         examples=EXAMPLES[f"5.{first + 1}"],
+        document=document(mode, Kind.ENTRY),
     ))
     QUESTIONS.append(Question(
         id=f"5.{first + 2}",
@@ -168,6 +174,7 @@ def _register(mode: ConvMode, first: int) -> None:
         claim=chain_claim(mode), notes=CHAIN_NOTES,
         prepare=lambda options: prepare_networks(mode, options),
         examples=EXAMPLES[f"5.{first + 2}"],
+        document=document(mode, Kind.CHAIN),
     ))
 
 
