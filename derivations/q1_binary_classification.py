@@ -267,10 +267,11 @@ def sigmoid_derivative() -> sp.Expr:
 
 
 def _loss_spellings(name: str) -> tuple[str, ...]:
-    r"""L_{CE}, L_{\text{CE}}, L_{\mathrm{CE}}, each bare or with its arguments (f, y) (what
-    L_{CE}(f(x,θ), y) becomes once the dependence is dropped)."""
+    r"""L_{CE}, L_{\text{CE}}, L_{\mathrm{CE}}, each bare or with its arguments (f, y) or (f)
+    (what L_{CE}(f(x,θ), y) and L_{CE}(f(x,θ)) become once the dependence is dropped): a
+    loss written with its arguments is the loss, never L times f."""
     return tuple(f"L_{{{n}}}{arguments}" for n in (name, rf"\text{{{name}}}", rf"\mathrm{{{name}}}")
-                 for arguments in ("", "(f,y)"))
+                 for arguments in ("", "(f,y)", "(f)"))
 
 
 def _derivative_spellings(of: tuple[str, ...], by: str) -> tuple[str, ...]:

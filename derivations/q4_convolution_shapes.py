@@ -447,6 +447,12 @@ def decide_size_link(before: Any, after: Any, where: str) -> StepResult:
         formula = after if before == general else before
         if formula == general:
             return StepResult("", Status.VERIFIED, "the same quantity")
+        if not formula.free_symbols:
+            # `o = ⌊(128 + 6 - 8)/2⌋ + 1`: o for one layer's sizes, which the write-up does
+            # not name; o itself is the general output size, so this cannot be compared.
+            return StepResult("", Status.UNDECIDED, "o is the output size for every i, p, k, s; "
+                              "a number is o for one layer's sizes, which are not named here "
+                              "(write the formula with i, p, k, s, or the numbers without o)")
         if formula.has(output_size):
             return StepResult("", Status.UNDECIDED, "o can be compared with a formula in i, p, "
                               "k, s only")
@@ -574,7 +580,7 @@ QUESTIONS.append(Question(
           "the array that reached it",
     claim=parameters_claim,
     prepare=lambda options: network_runs(),
-    document=DocumentSpec(),  # `64 \times 32 \times 3 \times 3 = 18432`: numbers alone
+    document=document_4_1(),  # numbers, and the output size o where a write-up restates it
     examples=(
         Example("64*32*3*3", right=True),
         Example(r"64 \times 32 \times 3 \times 3", right=True, latex=True),

@@ -377,3 +377,58 @@ def test_template_items_written_with_their_numbers_answer_those_questions() -> N
 def test_a_mode_takes_the_last_formula_after_its_word() -> None:
     v = checked("## Answer 4.3\nFull: $[1, 2]$ was my first try. Corrected full: $[1, 2, 5, 8, 6, 8]$.\n")
     assert v["4.3.full"].status is Status.VERIFIED
+
+
+_Y_SIGMA = (r"y(x, \Theta, \sigma)_{k} = \sum_{j=1}^{M} \omega_{kj}^{(2)} \sigma \left(\sum_{i=1}^{D} "
+            r"\omega_{ji}^{(1)} x_{i} + \omega_{j0}^{(1)} \right) + \omega_{k0}^{(2)}")
+_Y_TANH = (r"= \sum_{j=1}^{M} \tilde{\omega_{kj}}^{(2)} \tanh \left(\sum_{i=1}^{D} "
+           r"\tilde{\omega_{ji}}^{(1)} x_{i} + \tilde{\omega_{j0}}^{(1)} \right) + \tilde{\omega_{k0}}^{(2)} "
+           r"= y(x, \Theta', \tanh)_{k}")
+_WHERE = (r"where $\tilde{\omega_{ji}}^{(1)} = \frac{\omega_{ji}^{(1)}}{2}$, "
+          r"$\tilde{\omega_{kj}}^{(2)} = \frac{\omega_{kj}^{(2)}}{2}$ for $j \ge 1$, and "
+          r"$\tilde{\omega_{k0}}^{(2)} = \omega_{k0}^{(2)} + \sum_{j=1}^{M} \frac{\omega_{kj}^{(2)}}{2}$.")
+
+
+def test_question_3_reads_its_parts_and_a_bias_stated_on_its_own() -> None:
+    head = f"\\textbf{{Answer 3.}}\n\\[ {_Y_SIGMA} \\]\n\\[ {_Y_TANH} \\]\n"
+    right = checked(f"{head}{_WHERE}\n", "w.tex")["3"]
+    assert right.status is Status.VERIFIED, right.reason
+    # the first layer's bias stated unhalved: part W1 at i = 0, so the answer is wrong
+    unhalved = _WHERE.replace("where ", r"where $\tilde{\omega_{j0}}^{(1)} = \omega_{j0}^{(1)}$, ")
+    wrong = checked(f"{head}{unhalved}\n", "w.tex")["3"]
+    assert wrong.status is Status.REFUTED
+
+
+def test_a_part_stated_twice_differently_is_no_answer() -> None:
+    first = r"Take $\tilde{\omega_{ji}}^{(1)} = \omega_{ji}^{(1)}$."
+    v = checked(f"\\textbf{{Answer 3.}}\n{first}\n\\[ {_Y_SIGMA} \\]\n{_WHERE}\n", "w.tex")["3"]
+    assert v.status is Status.ERROR and "stated twice" in v.reason
+
+
+def test_the_bias_of_a_sum_from_zero_is_the_stated_b2() -> None:
+    summed = r"\[ \sum_{j=0}^{M} \tilde{\omega_{kj}}^{(2)} = \sum_{j=0}^{M} \frac{\omega_{kj}^{(2)}}{2} \]"
+    v = checked(f"\\textbf{{Answer 3.}}\n\\[ {_Y_SIGMA} \\]\n{summed}\n{_WHERE}\n", "w.tex")["3"]
+    assert v.status is Status.REFUTED and (3, "refuted") in steps_of(v)
+
+
+def test_a_sum_without_bounds_is_never_read_as_less_than_it_says() -> None:
+    v = checked("## Answer 2.4\n$$\\frac{\\partial S(\\boldsymbol{x})_i}{\\partial x_j} = "
+                "\\frac{\\delta_{ij} \\exp(x_i) \\sum_k \\exp(x_k) - \\exp(x_i) \\exp(x_j)}"
+                "{\\sum_k \\exp(x_k)^2}$$\nSo $\\mathbf{Diag}(p) - pp^{\\top}$.\n")["2.4"]
+    assert v.status is Status.ERROR  # `\sum_k e^{x_k}^2` is not `(\sum_k e^{x_k})^2`
+    assert "dcnotation" not in repr(v)
+
+
+def test_a_loss_written_with_one_argument_is_the_loss() -> None:
+    verdicts = checked("## Answer 1.5\n$$L_{MSE}(f) = \\frac{1}{2}(f - y)^2$$\n\n## Answer 1.3\n"
+                       "$$L_{CE}(f(\\boldsymbol{x},\\boldsymbol{\\theta})) = "
+                       "-y\\log(f) - (1-y)\\log(1-f)$$\n")
+    assert verdicts["1.5"].status is Status.VERIFIED and verdicts["1.3"].status is Status.VERIFIED
+
+
+def test_the_output_size_for_one_layers_numbers_is_not_compared_with_o() -> None:
+    v = checked("## Answer 4.1\n"
+                "$$o = \\left\\lfloor \\frac{128 + 2 \\cdot 3 - 8}{2} \\right\\rfloor + 1 = 64$$\n"
+                "So $\\boxed{64 \\times 32 \\times 32}$.\n")["4.1"]
+    assert steps_of(v) == [(2, "undecided"), (2, "verified")]
+    assert v.steps[0].status is Status.UNDECIDED and "one layer" in v.steps[0].method

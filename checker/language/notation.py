@@ -86,12 +86,13 @@ def read_step(question: Question, latex: str, answer: Any = None) -> Step:
     except AnswerError as exc:
         unknown = _DERIVATIVE.search(text)
         if unknown is None:
-            raise
+            raise _without_placeholders(exc) from None
         raise AnswerError(f"`{unknown.group(0)}` is not a quantity question {question.id} declares "
                           f"(`derivcheck show {question.id}` lists the spellings a write-up may use)",
                           excerpt=unknown.group(0), hint=exc.hint) from None
     value = _fill(parsed.value, placeholders, answer)
-    return Step(value, sp.sstr(value), parsed=Parsed(value, sp.sstr(value), parsed.unproved),
+    needs = tuple(replace(r, expr=_fill(r.expr, placeholders, answer)) for r in parsed.unproved)
+    return Step(value, sp.sstr(value), parsed=Parsed(value, sp.sstr(value), needs),
                 up_to_factor=any(p.notation.up_to_factor for p in placeholders))
 
 
@@ -116,6 +117,13 @@ def read_answer(question: Question, latex: str, notation: bool = False) -> Parse
     return parse_answer(question, _drop_dependence(normalise_latex(latex), spec), latex=True)
 
 
+def _without_placeholders(error: AnswerError) -> AnswerError:
+    """The parser's message lists the names a step may use: the placeholders that stand
+    for declared spellings are this module's business, not the reader's."""
+    message = re.sub(rf"{_PLACEHOLDER}[a-z]+(, )?", "", error.message).replace(", (", " (")
+    return AnswerError(message, column=error.column, excerpt=error.excerpt, hint=error.hint)
+
+
 def _drop_dependence(text: str, spec: DocumentSpec) -> str:
     for arguments in sorted((normalise_latex(d) for d in spec.dependence), key=len, reverse=True):
         text = text.replace(arguments, "")
@@ -132,9 +140,16 @@ def _pattern(notation: Notation) -> re.Pattern[str]:
     spelling = normalise_latex(notation.spelling)
     before, _, after = spelling.partition("#")
     body = re.escape(before) + (_ARGUMENT + re.escape(after) if "#" in spelling else "")
-    # A spelling that ends in a letter must not eat the start of a longer name (`f` in `fx`).
+    # A spelling that starts or ends with a letter is a whole name: not the `f` of `\frac`
+    # or of `fx`.
+    head = r"(?<![A-Za-z\\])" if spelling[:1].isalpha() else ""
     tail = r"(?![A-Za-z])" if spelling[-1:].isalpha() else ""
-    return re.compile(body + tail)
+    if spelling.startswith("\\sum"):
+        # A sum's body runs to the end of its term (docs/latex.md): the spelling stands for
+        # the whole sum only when nothing multiplies onto its body (`\sum_k e^{x_k}` is not
+        # `\sum_k e^{x_k} y_k`, nor `\sum_k e^{x_k}^2`).
+        tail = r"(?=$|[-+)}=,&\]]|\\right|\\\\)"
+    return re.compile(head + body + tail)
 
 
 def _substitute(text: str, spec: DocumentSpec, answered: bool) -> tuple[str, list[_Placeholder]]:

@@ -83,6 +83,9 @@ class DocumentSpec:
       part name -> spellings (`\\tilde{\\omega}^{(1)}_{ji}` defines W1).
     * `functions`: functions a derivation's steps may call beyond the answer's (4.1's
       output-size formula uses floor; answers to 4.1 still may not).
+    * `part_cases`: (part, spellings, LaTeX condition): an equation whose first step is one
+      of the spellings defines the part where the condition holds (`\\tilde{\\omega}_{j0}^{(1)}`
+      is W1 at i = 0), the part's general equation everywhere else.
     * `ends`: for a question whose answer is a derivation (2.1, 5.3, 5.6), the values of
       the two sides of what is to be shown, from the definitions: a derivation must start
       at one and end at the other, written out, and no single link may join them
@@ -95,6 +98,7 @@ class DocumentSpec:
     link: LinkDecision | None = None
     rewrite: Callable[[Any], Any] | None = None
     parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    part_cases: tuple[tuple[str, tuple[str, ...], str], ...] = ()
     ends: tuple[Callable[[], Any], Callable[[], Any]] | None = None
     functions: frozenset[str] = frozenset()
 

@@ -273,20 +273,42 @@ def _after_word(question: Question, block: Block, mode: str) -> Found | None:
 
 
 def _parts_answer(question: Question, block: Block) -> Found | None:
-    """An answer in parts: the equations whose first step is a part's spelling."""
+    """An answer in parts: the equations whose first step is a part's spelling; a part's
+    case (W1 at i = 0) stated on its own joins the part as `\\begin{cases}`. A part stated
+    twice differently is no answer (which one was meant is not guessed)."""
     spec = question.document or DocumentSpec()
-    texts: dict[str, tuple[str, Place]] = {}
+    general = [(name, spellings, "") for name, spellings in spec.parts]
+    texts: dict[tuple[str, str], tuple[str, Place]] = {}
     for derivation in _in_order(block):
         if len(derivation.steps) < 2:
             continue
-        for name, spellings in spec.parts:
+        for name, spellings, condition in (*general, *spec.part_cases):
             if any(_same_spelling(derivation.steps[0].latex, s) for s in spellings):
-                texts[name] = (derivation.steps[-1].latex, derivation.steps[0].place)
+                stated = (derivation.steps[-1].latex, derivation.steps[0].place)
+                earlier = texts.get((name, condition))
+                if earlier is not None and not _same_spelling(earlier[0], stated[0]):
+                    return Found(None, derivation.steps[0].latex, stated[1], "the equations that "
+                                 "define the parts", AnswerError(
+                                     f"part {name} is stated twice, differently (at "
+                                     f"{earlier[1].prefix().rstrip(': ')} and "
+                                     f"{stated[1].prefix().rstrip(': ')}): state it once"))
+                texts[(name, condition)] = stated
     if not texts:
         return None
-    text = "; ".join(f"{name} = {texts[name][0]}" for name in question.parts if name in texts)
+    pieces = []
+    for name in question.parts:
+        cases = [(texts[(n, c)][0], c) for n, _, c in spec.part_cases if n == name and (n, c) in texts]
+        whole = texts.get((name, ""))
+        if whole is None and not cases:
+            continue
+        if not cases:
+            pieces.append(f"{name} = {whole[0] if whole else ''}")
+            continue
+        rows = " \\\\ ".join(f"{value}, & {condition}" for value, condition in cases)
+        rest = f" \\\\ {whole[0]}, & \\text{{otherwise}}" if whole else ""
+        pieces.append(f"{name} = \\begin{{cases}} {rows}{rest} \\end{{cases}}")
     place = min((p for _, p in texts.values()), key=lambda p: (p.cell or 0, p.line))
-    return _read_parts(question, text, place)
+    return _read_parts(question, "; ".join(pieces), place)
 
 
 def _same_spelling(latex: str, spelling: str) -> bool:
@@ -378,8 +400,12 @@ def _sides_named(result: StepResult) -> StepResult:
     """A link's counterexample says `your answer … truth …`: here both are the person's
     steps, so the note says which is which (unless the question's link already does)."""
     found = result.counterexample
-    if found is None or "step before" in found.note:
+    if found is None:
         return result
+    # A question's link names its instance after the caller's `where`, here empty.
+    found = replace(found, where=found.where.removeprefix(", "))
+    if "step before" in found.note:
+        return replace(result, counterexample=found)
     note = f"{found.note}; {_SIDES}" if found.note else _SIDES
     return replace(result, counterexample=replace(found, note=note))
 

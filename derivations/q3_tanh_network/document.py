@@ -93,8 +93,31 @@ def first_layer(jj: sp.Expr, ii: sp.Expr, answer: Any) -> sp.Expr:
 
 
 def second_layer(kk: sp.Expr, jj: sp.Expr, answer: Any) -> sp.Expr:
-    """ω̃²_{kk jj} of the block's Θ′: b2 at jj = 0, the part W2 otherwise."""
-    return _theta(answer).parameters().second(kk, jj)
+    """ω̃²_{kk jj} of the block's Θ′: b2 at jj = 0, the part W2 otherwise. An index that is
+    a name (a sum's) may be 0: both, as cases; a sum from 1 drops the bias case again
+    (`_within_sums`)."""
+    parameters = _theta(answer).parameters()
+    if jj.is_number:
+        return parameters.second(kk, jj)
+    # With jj a name, `second` gives the part W2 (its `jj == 0` test is structural).
+    return sp.Piecewise((parameters.second(kk, sp.Integer(0)), sp.Eq(jj, 0)),
+                        (parameters.second(kk, jj), True))
+
+
+def _within_sums(expr: sp.Expr) -> sp.Expr:
+    """Inside a sum whose index starts at 1 or more, `index = 0` is false: the bias case of
+    ω̃²_kj (`second_layer`) is dropped there, so the sums of the derivation read as written."""
+    def drop(node: sp.Basic) -> sp.Basic:
+        if isinstance(node, sp.Sum):
+            body = node.function
+            for variable, low, _ in node.limits:
+                if low.is_number and low >= 1:
+                    body = body.xreplace({sp.Eq(variable, 0): sp.false})
+            return sp.Sum(drop(body), *node.limits)
+        if not node.args:
+            return node
+        return node.func(*(drop(a) for a in node.args))
+    return drop(expr)
 
 
 def input_entry(ii: sp.Expr) -> sp.Expr:
@@ -141,6 +164,7 @@ def decide_link(before: Any, after: Any, where: str) -> StepResult:
     counterexample at concrete sizes, or undecided naming the sizes tried."""
     if not (isinstance(before, sp.Expr) and isinstance(after, sp.Expr)):
         return StepResult("", Status.UNDECIDED, "not an expression: the steps cannot be compared")
+    before, after = _within_sums(before), _within_sums(after)
     if any(_names_both_x(e) for e in (before, after)):
         return StepResult("", Status.UNDECIDED, "a step names both the real number x of the "
                           "lemma and the input entries x_i; they cannot be compared")
@@ -258,10 +282,16 @@ def _order(item: tuple[sp.Basic, sp.Expr]) -> tuple[int, tuple[int, ...], str]:
 
 LINK: LinkDecision = decide_link
 
+# The first layer's bias stated on its own (ω̃¹_j0 = ...): part W1 where i = 0.
+PART_CASES: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("W1", _part_spellings("j0", TILDE_FIRST) + _part_spellings("j,0", TILDE_FIRST), "i = 0"),
+)
+
 DOCUMENT = DocumentSpec(
     notation=NOTATION,
     variables=(LEMMA_X,),
     link=LINK,
     parts=PART_SPELLINGS,
+    part_cases=PART_CASES,
 )
 
