@@ -432,3 +432,13 @@ def test_the_output_size_for_one_layers_numbers_is_not_compared_with_o() -> None
                 "So $\\boxed{64 \\times 32 \\times 32}$.\n")["4.1"]
     assert steps_of(v) == [(2, "undecided"), (2, "verified")]
     assert v.steps[0].status is Status.UNDECIDED and "one layer" in v.steps[0].method
+
+
+def test_the_bias_trick_names_x_0_instead_of_refuting_at_a_made_up_input() -> None:
+    bias_trick = (r"y(x, \Theta, \sigma)_{k} = \sum_{j=1}^{M} \omega_{kj}^{(2)} \sigma \left("
+                  r"\sum_{i=0}^{D} \omega_{ji}^{(1)} x_{i} \right) + \omega_{k0}^{(2)}")
+    v = checked(f"\\textbf{{Answer 3.}} With $x_0 = 1$,\n\\[ {bias_trick} \\]\n\\[ {_Y_TANH} \\]\n{_WHERE}\n",
+                "w.tex")["3"]
+    assert v.status is Status.ERROR
+    assert [(s.line, s.status.value) for s in v.steps][:2] == [(2, "error"), (3, "error")]
+    assert "x_0 is not an entry" in v.steps[0].method

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -117,11 +117,12 @@ def open_write_up(path: str) -> Document | PersonResult:
 
 
 def check_document(document: Document, path: str, questions: Assignment, limits: Limits | None,
-                   options: Options, jobs: int = 1) -> PersonResult:
-    """One write-up: a verdict per answered question, in the assignment's order; `jobs`
-    questions at a time (each in its own bounded worker when `limits` are given)."""
+                   options: Options, jobs: int = 1, only: Collection[str] | None = None) -> PersonResult:
+    """One write-up: a verdict per answered question (of `only`, when given), in the
+    assignment's order; `jobs` questions at a time (each in its own bounded worker when
+    `limits` are given)."""
     blocks, _ = blocks_for(document, questions)
-    answered = [q for q in questions.questions if q.id in blocks]
+    answered = [q for q in questions.questions if q.id in blocks and (only is None or q.id in only)]
 
     def one(question: Question) -> Verdict:
         return check_block_bounded(question, blocks[question.id], limits, options)

@@ -35,7 +35,7 @@ def grade(
     for path in paths:
         if path.lower().endswith(WRITE_UPS):
             # A write-up is checked step by step (checker.run.documents), one per person.
-            sheets.append(_write_up(path, limits, options, only))
+            sheets.append(_write_up(path, limits, options, only, jobs))
             if advance is not None:
                 advance()
             continue
@@ -58,16 +58,14 @@ def grade(
 WRITE_UPS = (".tex", ".latex", ".md", ".markdown", ".ipynb")
 
 
-def _write_up(path: str, limits: Limits, options: Options, only: Collection[str] | None) -> PersonResult:
+def _write_up(path: str, limits: Limits, options: Options, only: Collection[str] | None,
+              jobs: int) -> PersonResult:
     from checker.run.documents import check_document, open_write_up
 
     document = open_write_up(path)
     if isinstance(document, PersonResult):
         return document
-    result = check_document(document, document.name, assignment(options), limits, options)
-    if only is not None:
-        result = replace(result, verdicts=tuple(v for v in result.verdicts if v.id in only))
-    return result
+    return check_document(document, document.name, assignment(options), limits, options, jobs, only)
 
 
 def _assemble(sheet: AnswerSheet | PersonResult, verdicts: dict[Key, Verdict]) -> PersonResult:

@@ -168,6 +168,12 @@ def decide_link(before: Any, after: Any, where: str) -> StepResult:
     if any(_names_both_x(e) for e in (before, after)):
         return StepResult("", Status.UNDECIDED, "a step names both the real number x of the "
                           "lemma and the input entries x_i; they cannot be compared")
+    outside = next((found for e in (before, after) if (found := _input_before_first(e)) is not None), None)
+    if outside is not None:
+        # The bias trick (x_0 = 1) is a convention of the write-up, not of the question:
+        # x_0 is no input, and a value for it would be a guess.
+        return StepResult("", Status.ERROR, f"{outside} is not an entry of the input x (x_1 .. "
+                          "x_D): write the bias ω_j0 as its own term, as the question does")
     if proves_zero(after - before):
         try:
             cx = search(after, before, CONFIRM_SIZES, where)
@@ -190,6 +196,25 @@ def decide_link(before: Any, after: Any, where: str) -> StepResult:
                       f"counterexample at every D, M, K <= {max(max(s) for s in SEARCH_SIZES)} "
                       "(every free index in its range): agreement at finitely many sizes is "
                       "not a proof")
+
+
+def _input_before_first(e: sp.Expr) -> str | None:
+    """`x_0` (or x at any index below 1) in `e`, directly or as a sum's first term
+    (`\\sum_{i=0}^{D} \\omega_{ji} x_i`): how it is written, else None."""
+    def first_terms(node: sp.Basic) -> list[sp.Basic]:
+        if isinstance(node, sp.Sum):
+            body = node.function
+            for variable, low, _ in node.limits:
+                body = body.subs(variable, low)  # subs leaves an inner sum's own index alone
+            return [body, *(t for a in node.args for t in first_terms(a))]
+        return [t for a in node.args for t in first_terms(a)]
+
+    for term in [e, *first_terms(e)]:
+        for entry in term.atoms(sp.Indexed):
+            index = entry.indices[0]
+            if entry.base == X and index.is_number and index < 1:
+                return f"x_{sp.sstr(index)}"
+    return None
 
 
 def _names_both_x(e: sp.Expr) -> bool:
