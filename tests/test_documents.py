@@ -442,3 +442,68 @@ def test_the_bias_trick_names_x_0_instead_of_refuting_at_a_made_up_input() -> No
     assert v.status is Status.ERROR
     assert [(s.line, s.status.value) for s in v.steps][:2] == [(2, "error"), (3, "error")]
     assert "x_0 is not an entry" in v.steps[0].method
+
+
+# -- found in the third review: padding in answer files, definitions as ends, students ---
+
+_L21 = "exp(x[i] + c)/Sum(exp(x[j] + c), (j, 1, K))"
+_R21 = "exp(x[i])/Sum(exp(x[j]), (j, 1, K))"
+
+
+@pytest.mark.parametrize("padded", [
+    f"{_R21}*exp(0)", f"{_R21}*abs(1)", f"{_R21} + c*0", "exp(x[i] + 0*c)/Sum(exp(x[j]), (j, 1, K))",
+    f"Sum({_R21}, (m, 1, 1))",
+])
+def test_padding_never_passes_for_a_rewriting_in_answer_files(padded: str) -> None:
+    from checker.run.api import check_answer
+
+    v = check_answer("2.1", f"{_L21} = {padded}")
+    assert v.status is Status.UNDECIDED and "assumes what is to be shown" in v.reason
+    like_terms = check_answer("2.1", f"exp(x[i] + 2*c - c)/Sum(exp(x[j] + c), (j, 1, K)) = {_R21}")
+    assert like_terms.status is Status.UNDECIDED
+
+
+def test_a_one_step_chain_is_told_it_needs_two() -> None:
+    from checker.run.api import check_answer
+
+    v = check_answer("5.3", "fullconv[n]")
+    assert v.status is Status.UNDECIDED and "at least two steps" in v.reason
+
+
+def test_students_read_why_a_chain_shows_nothing_and_never_the_reading_of_notation() -> None:
+    from checker.model.course import for_students
+    from checker.model.question import AnswerKind
+
+    start = r"(\nabla_{\mathbf{h}^1} L)_n = \sum_{i=1}^{|\mathbf{a}^2|} (\nabla_{\mathbf{a}^2} L)_i"
+    right = r"(\nabla_{\mathbf{a}^2} L \ \tilde{*} \ \operatorname{flip}(\boldsymbol{w}^2))_n"
+    chain = f"{start} \\frac{{\\partial a_i^2}}{{\\partial h_n^1}} = {right}"
+    v = checked(f"## Answer 5.3\n$${chain}$$\n")["5.3"]
+    shown = for_students(v, AnswerKind.CHAIN)
+    assert "d - k1 - k2 + 2" in v.parsed and shown.parsed == ""  # |a^2| is 5.1's answer
+    assert shown.status is Status.UNDECIDED and shown.reason.startswith("assumes what is to be shown")
+
+
+def test_a_write_up_whose_answer_holds_is_not_a_wrong_answer_in_the_overview() -> None:
+    from checker.model.course import Course, PersonScore, QuestionScore
+    from checker.model.grades import PersonResult
+    from checker.model.verdict import ANSWER_HOLDS
+    from checker.run.bounded import Limits
+    from checker.run.overview import build_overview
+
+    v = checked("## Answer 1.4\n"
+                "$$\\frac{\\partial L_{CE}}{\\partial a} = -y(1-f) - (1-y)f = f - y$$\n")["1.4"]
+    assert v.status is Status.REFUTED and ANSWER_HOLDS in v.notes
+    course = Course.one_point_each("a", ("1.4",))
+    person = PersonScore(PersonResult("A", "a.md", (v,)),
+                         (QuestionScore("1.4", 0.0, 1.0, Status.REFUTED, False, verdict=v),))
+    result = build_overview([person], course, assignment(), Limits(timeout=10, memory_mb=512),
+                            DEFAULT_OPTIONS)
+    assert result.wrong_answers == ()
+
+
+def test_grade_names_a_pdf_as_a_file_it_does_not_read(tmp_path: Path, capsys: Capture) -> None:
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4 ascii only")
+    assert main(["grade", "--format", "json", "--no-cache", str(pdf)]) == 2
+    item = json.loads(capsys.readouterr().out)["results"][0]
+    assert item["status"] == "error" and ".toml answer files and .tex, .md and .ipynb" in item["reason"]

@@ -504,6 +504,14 @@ def test_one_write_up_is_graded_when_there_is_no_answer_file(tmp_path: Path) -> 
     assert args[:2] == ["grade", "answers.tex"]
 
 
+def test_a_readme_next_to_a_write_up_is_no_second_write_up(tmp_path: Path) -> None:
+    root = layout(tmp_path)
+    (root / "submission" / "hw.tex").write_text("\\textbf{Answer 1.4} $f - y$")
+    (root / "submission" / "README.md").write_text("# My homework")
+    run_bundle(root, [stub_derivcheck(tmp_path)], STUB_MODE="ok")
+    assert (root / "args.txt").read_text().splitlines()[:2] == ["grade", "hw.tex"]
+
+
 def test_an_answer_file_wins_over_a_write_up(tmp_path: Path) -> None:
     root = layout(tmp_path)
     (root / "submission" / "answers.tex").write_text("x")

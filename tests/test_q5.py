@@ -173,8 +173,8 @@ def test_chain_report_shows_every_step(qid: str, steps: int) -> None:
         ("5.5", "w2[n+k2-i]"),
         ("5.3", "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[n-j+1]*w2[j], (j, 1, k2)) "
                 "= Sum(g[n+j-k2]*flipw2[j], (j, 1, k2)) = fullconv[n]"),
-        ("5.6", "Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) "
-                "= validconv[n]"),
+        ("5.6", "Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[i]*w2[n+k2-i], (i, n, n+k2-1)) "
+                "= Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2))"),  # ends at definition (1) written out
     ],
     ids=["5.1-rearranged", "5.2-implied-range", "5.2-one-sided", "5.2-Piecewise",
          "5.4-reference", "5.5-implied-range", "5.3-short-chain",
@@ -258,12 +258,17 @@ def test_a_chain_ending_elsewhere_is_refuted_at_the_identity() -> None:
     assert wrong.steps[2].status is Status.REFUTED  # and the identity
 
 
-@pytest.mark.parametrize("text", [
-    "Sum(g[i]*w2[n-i+1], (i, 1, n))",  # one right step: the checker would supply both ends
-    "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = fullconv[n]",  # the identity itself, in one link
+@pytest.mark.parametrize("qid, text", [
+    ("5.3", "Sum(g[i]*w2[n-i+1], (i, 1, n))"),  # one right step: the checker would supply both ends
+    ("5.3", "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = fullconv[n]"),  # the identity itself, in one link
+    # ... or with its right side's definition written out, still in one link
+    ("5.3", "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = Sum(g[n+j-k2]*flipw2[j], (j, 1, k2)) = fullconv[n]"),
+    ("5.6", "Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) = validconv[n]"),
+    ("5.3", "Sum(g[i]*J[i, n], (i, 1, d-k1-k2+2)) = fullconv[n+k2-k2]"),  # padding
+    ("5.6", "Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2+0*n)) = validconv[n]"),
 ])
-def test_a_chain_that_assumes_what_is_to_be_shown_is_undecided(text: str) -> None:
-    verdict = check_answer("5.3", text)
+def test_a_chain_that_assumes_what_is_to_be_shown_is_undecided(qid: str, text: str) -> None:
+    verdict = check_answer(qid, text)
     assert verdict.status is Status.UNDECIDED
     assert "assumes what is to be shown" in verdict.reason
 

@@ -136,11 +136,22 @@ def for_students(verdict: Verdict, kind: AnswerKind | None = None) -> Verdict:
     steps = tuple(replace(step, method=_PLAIN_METHODS[step.status],
                           counterexample=_shown(step.counterexample, kind, verdict.answer))
                   for step in verdict.steps) if own_steps else ()
-    # A reason about the student's own input (an error) stays; the checker's reasons for
-    # other verdicts may name what it compared with (question 3's seed parameters).
-    reason = verdict.reason if verdict.status is Status.ERROR else _PLAIN_REASONS[verdict.status]
+    # A reason about the student's own input (an error, a derivation that assumes what it
+    # is to show) stays; the checker's reasons for other verdicts may name what it compared
+    # with (question 3's seed parameters).
+    own = verdict.status is Status.ERROR or verdict.reason.startswith(ASSUMES)
+    reason = verdict.reason if own else _PLAIN_REASONS[verdict.status]
+    # How a write-up was read puts in the values of the notation it uses (5.3's |a²| is
+    # the answer to 5.1): a student sees their formula as written, not that reading.
+    parsed = "" if verdict.line is not None else verdict.parsed
     return replace(verdict, method=_PLAIN_METHODS[verdict.status], steps=steps, notes=(),
-                   reason=reason, counterexample=_shown(verdict.counterexample, kind, verdict.answer))
+                   reason=reason, parsed=parsed,
+                   counterexample=_shown(verdict.counterexample, kind, verdict.answer))
+
+
+# How every "what counts as showing" reason starts (checker.run.showing): about the
+# student's own derivation, never the truth.
+ASSUMES = "assumes what is to be shown"
 
 
 # What a student reads instead of a method that may name the answer.

@@ -89,7 +89,8 @@ class DocumentSpec:
     * `ends`: for a question whose answer is a derivation (2.1, 5.3, 5.6), the values of
       the two sides of what is to be shown, from the definitions: a derivation must start
       at one and end at the other, written out, and no single link may join them
-      unrewritten ("assumes what is to be shown").
+      unrewritten ("assumes what is to be shown"). Each gives one value, or a tuple of the
+      ways the side may be written (5.3's right side by its name, or by definition (2)).
     """
 
     notation: tuple[Notation, ...] = ()

@@ -60,6 +60,12 @@ def grade_exit_code(statuses: list[Status], unreadable: bool, strict: bool = Fal
     return int(ExitCode.ERROR if unreadable else ExitCode.VERIFIED)
 
 
+# The note a write-up's verdict carries when its answer holds and only a step of its
+# derivation does not (checker.run.documents): a wrong step, not a wrong answer, so the
+# class overview does not list the answer among the wrong ones.
+ANSWER_HOLDS = "the answer itself holds; a step of the derivation does not"
+
+
 @dataclass(frozen=True)
 class Counterexample:
     """A point where the answer and the truth differ, re-checked exactly.
@@ -125,6 +131,13 @@ class StepResult:
     # notebook the 1-based cell that line counts in; None for answer files.
     line: int | None = None
     cell: int | None = None
+
+    @property
+    def place(self) -> str:
+        """`line 17`, or `cell 2, line 7` in a notebook; "" for a step of an answer file."""
+        if self.line is None:
+            return ""
+        return f"line {self.line}" if self.cell is None else f"cell {self.cell}, line {self.line}"
 
 
 @dataclass(frozen=True)

@@ -195,8 +195,7 @@ def _verdict_lines(v: Verdict, staff: bool) -> list[str]:
     for step in shown:
         how = f" ({printable(step.method)})" if staff and step.method else ""
         where = f": {printable(step.counterexample.describe())}" if step.counterexample else ""
-        line = "" if step.line is None else f"line {step.line}: " if step.cell is None else \
-            f"cell {step.cell}, line {step.line}: "
+        line = f"{step.place}: " if step.place else ""
         lines.append(f"  [{step.status.value}] {line}{printable(step.text)}{how}{where}")
     if staff:
         lines += [f"note: {printable(note)}" for note in v.notes]

@@ -380,7 +380,8 @@ def _question_row(score: QuestionScore, student: bool) -> str:
         answer = f"<code>{escape(verdict.answer)}</code>" if verdict.answer else answer
         if verdict.steps:
             answer += '<ol class="steps">' + "".join(
-                f"<li><code>{escape(step.text)}</code> {_status(step.status.value)}"
+                "<li>" + (f'<span class="muted">{escape(step.place)}:</span> ' if step.place else "")
+                + f"<code>{escape(step.text)}</code> {_status(step.status.value)}"
                 + (f' <span class="muted">{escape(step.counterexample.describe())}</span>'
                    if step.counterexample else "") + "</li>" for step in verdict.steps) + "</ol>"
         parsed = _parsed(verdict.parsed)

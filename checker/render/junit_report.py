@@ -106,5 +106,7 @@ def _details(v: Verdict) -> str:
         lines.append(f"reason: {junit_text(v.reason)}")
     if v.counterexample is not None:
         lines.append(f"counterexample: {junit_text(v.counterexample.describe())}")
-    lines += [f"step [{s.status.value}] {junit_text(s.text)}" for s in v.steps]
+    lines += [f"step [{s.status.value}] {s.place + ': ' if s.place else ''}{junit_text(s.text)}"
+              for s in v.steps]
     return "\n".join(lines)
+

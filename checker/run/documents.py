@@ -49,11 +49,11 @@ from checker.model.notation import DocumentSpec
 from checker.model.options import Options
 from checker.model.printable import printable
 from checker.model.question import AnswerKind, Assignment, Question
-from checker.model.verdict import Outcome, Status, StepResult, Verdict, worst
+from checker.model.verdict import ANSWER_HOLDS, Outcome, Status, StepResult, Verdict, worst
 from checker.run.api import decide_parsed
 from checker.run.bounded import LimitHit, Limits, run_bounded
 from checker.run.links import decide_link
-from checker.run.showing import showing_problem, written_as
+from checker.run.showing import showing_problem, side_ways, written_as
 
 _MATH = re.compile(r"\$[^$]*\$")
 
@@ -183,10 +183,12 @@ def _verdict(question: Question, found: Found, outcome: Outcome, steps: tuple[St
         counterexample = bad.counterexample
         reason = (f"the answer is {outcome.status.value} ({outcome.method}), but the step at "
                   f"{_where(bad)} is {bad.status.value}: {bad.method}")
+    notes: tuple[str, ...] = (f"answer: {found.rule}, line {found.place.describe()}",)
+    if outcome.status is Status.VERIFIED and status is not Status.VERIFIED:
+        notes += (ANSWER_HOLDS,)
     return Verdict(question.id, question.title, status, method, time.perf_counter() - start,
                    answer=found.text, parsed=found.parsed.shown if found.parsed else "",
-                   counterexample=counterexample, reason=reason, steps=steps,
-                   notes=(f"answer: {found.rule}, line {found.place.describe()}",),
+                   counterexample=counterexample, reason=reason, steps=steps, notes=notes,
                    line=found.place.line, cell=found.place.cell)
 
 
@@ -472,7 +474,7 @@ def _entry_renamed(question: Question, values: tuple[Any, ...]) -> tuple[tuple[A
     spec = question.document or DocumentSpec()
     if spec.ends is None or not values or not all(isinstance(v, sp.Basic) for v in values):
         return values, {}
-    sides = (spec.ends[0](), spec.ends[1]())
+    sides = (*side_ways(spec.ends[0]()), *side_ways(spec.ends[1]()))
     wanted = {s for side in sides for s in side.free_symbols if s.is_integer}
     used = set().union(*(v.free_symbols for v in values))
     missing = [s for s in wanted if s not in used]

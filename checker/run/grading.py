@@ -39,6 +39,12 @@ def grade(
             if advance is not None:
                 advance()
             continue
+        if path.lower().endswith(NOT_READ):
+            shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
+            sheets.append(PersonResult(os.path.basename(shown), shown, file_error=(
+                f"{shown} is not a file derivcheck reads: it reads .toml answer files and "
+                ".tex, .md and .ipynb write-ups (the source of a write-up, not a PDF)")))
+            continue
         try:
             sheets.append(load(path, assignment(options), only=only))
         except AnswerFileError as exc:
@@ -56,6 +62,10 @@ def grade(
 
 
 WRITE_UPS = (".tex", ".latex", ".md", ".markdown", ".ipynb")
+# Files people hand in that are no answers in any language derivcheck reads: said so,
+# instead of a TOML parse error about their bytes. (Anything else is read as TOML.)
+NOT_READ = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".png", ".jpg", ".jpeg", ".gif",
+            ".zip", ".gz", ".tar", ".html", ".htm")
 
 
 def _write_up(path: str, limits: Limits, options: Options, only: Collection[str] | None,

@@ -36,7 +36,7 @@ from checker.model.errors import AnswerError
 from checker.model.options import Options
 from checker.model.overview import AnswerGroup, AnswerPlot, ClassOverview, Curve, QuestionStats, ScoreBin
 from checker.model.question import AnswerKind, Assignment, Question
-from checker.model.verdict import Status, Verdict
+from checker.model.verdict import ANSWER_HOLDS, Status, Verdict
 from checker.prove.engine import decide
 from checker.run.bounded import LimitHit, Limits, run_bounded
 from checker.run.plots import Values, curve, settings, xs
@@ -180,8 +180,8 @@ def _groups(readable: Sequence[PersonScore], qid: str) -> list[_Group]:
     for position, score in enumerate(readable):
         entry = _entry(score, qid)
         verdict = entry.verdict if entry is not None else None
-        if verdict is None or verdict.status is Status.VERIFIED:
-            continue
+        if verdict is None or verdict.status is Status.VERIFIED or ANSWER_HOLDS in verdict.notes:
+            continue  # (a write-up whose answer holds has a wrong step, not a wrong answer)
         read = verdict.status is not Status.ERROR and verdict.parsed != ""
         # An answer that could not be read is its text and what is wrong with it (the
         # offending part and the fix; not the column, which leading spaces move): `f y` and

@@ -20,6 +20,7 @@ from typing import Any
 
 import sympy as sp
 
+from checker.model.course import ASSUMES
 from checker.model.notation import DocumentSpec
 from checker.model.question import Question
 
@@ -50,21 +51,23 @@ def same_tree(written: Any, side: Any) -> bool:
 
 
 def written_form(expr: sp.Basic) -> sp.Basic:
-    """`expr` with nested sums and products flattened, factors 1 and terms 0 dropped, the
-    arguments of + and * in a fixed order and every Sum's bound index renamed by nesting
-    order; nothing evaluated, so a factor that cancels stays."""
+    """`expr` as written, in a fixed form: nested sums and products flattened, arguments
+    of + and * in a fixed order, every Sum's bound index renamed by nesting order. Padding
+    goes: numbers and number-only parts folded (`exp(0)`, `abs(1)`, `2/2`), `x^1`, a factor
+    next to its inverse (`e^c / e^c`), like terms combined (`2c - c`, `n + k_2 - k_2`), a
+    zero factor, a sum over a range of one with a body free of its index. Nothing else is
+    combined: a factor that cancels across a fraction bar (`e^c e^{x_i} / (e^c S)`) stays."""
     counter = iter(range(10**6))
 
     def walk(node: sp.Basic) -> sp.Basic:
+        constant = _constant(node)
+        if constant is not None:
+            return constant
         if isinstance(node, sp.Sum):
-            body = walk(node.function)
-            limits = []
-            for variable, low, high in node.limits:
-                fresh = sp.Symbol(f"_bound{next(counter)}", integer=True)
-                body = body.xreplace({variable: fresh})
-                limits.append((fresh, walk(low), walk(high)))
-            return sp.Sum(body, *limits)
-        if not node.args or isinstance(node, sp.Indexed | sp.IndexedBase):
+            return _sum(node)
+        if isinstance(node, sp.Indexed):
+            return sp.Indexed(node.base, *(walk(index) for index in node.indices))
+        if not node.args or isinstance(node, sp.IndexedBase):
             return node
         args = [walk(a) for a in node.args]
         if isinstance(node, sp.Pow) and args[1] == 1:
@@ -81,14 +84,41 @@ def written_form(expr: sp.Basic) -> sp.Basic:
             return _level(node.func, args)
         return node.func(*args)
 
+    def _sum(node: sp.Sum) -> sp.Basic:
+        body = node.function
+        limits = []
+        for variable, low, high in node.limits:
+            fresh = sp.Symbol(f"_bound{next(counter)}", integer=True)
+            body = body.xreplace({variable: fresh})
+            limits.append((fresh, walk(low), walk(high)))
+        body = walk(body)
+        # A sum over one value of an index its body does not use is its body.
+        limits = [(v, low, high) for v, low, high in limits
+                  if body.has(v) or _constant(sp.Add(high, -low, 1)) != 1]
+        return sp.Sum(body, *limits) if limits else body
+
     with sp.evaluate(False):
         return walk(expr)
 
 
+def _constant(node: sp.Basic) -> sp.Basic | None:
+    """The number a part without names stands for (`exp(0)`, `abs(1)`, `2 - 1`), folded
+    with SymPy's evaluation; None for anything else (or a value that is no plain number)."""
+    if isinstance(node, sp.Number):
+        return node
+    if node.free_symbols or node.has(sp.Indexed, sp.IndexedBase) or not isinstance(node, sp.Expr):
+        return None
+    try:
+        with sp.evaluate(True):
+            value = sp.sympify(node).doit()
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    return value if isinstance(value, sp.Rational) else None
+
+
 def _level(func: type, args: list[sp.Basic]) -> sp.Basic:
-    """One flattened sum or product: its numbers folded into one, and a factor next to its
-    own inverse (`e^c / e^c`) or a term next to its own negative (`+ c - c`) dropped, so
-    padding is not taken for a rewriting; nothing else is combined."""
+    """One flattened sum or product: its numbers folded into one, a zero factor taking
+    the product, a factor next to its own inverse dropped, like terms combined."""
     is_product = func is sp.Mul
     unit = sp.Integer(1) if is_product else sp.Integer(0)
     flat = [b for a in args for b in (a.args if a.func is func else (a,))]
@@ -97,13 +127,9 @@ def _level(func: type, args: list[sp.Basic]) -> sp.Basic:
     with sp.evaluate(True):  # numbers alone are folded (the walk runs unevaluated)
         values = [sp.Pow(*b.args) if isinstance(b, sp.Pow) else b for b in numbers]
         folded = sp.Mul(*values) if is_product else sp.Add(*values)
-    kept: list[sp.Basic] = []
-    for item in rest:
-        inverse = _inverse(item, is_product)
-        if inverse in kept:
-            kept.remove(inverse)
-        else:
-            kept.append(item)
+    if is_product and folded == 0:
+        return sp.Integer(0)
+    kept = _cancel_factors(rest) if is_product else _combine_terms(rest)
     items = ([folded] if folded != unit else []) + kept
     if not items:
         return unit
@@ -112,22 +138,41 @@ def _level(func: type, args: list[sp.Basic]) -> sp.Basic:
     return func(*sorted(items, key=sp.srepr))
 
 
+def _cancel_factors(factors: list[sp.Basic]) -> list[sp.Basic]:
+    kept: list[sp.Basic] = []
+    for item in factors:
+        inverse = item.args[0] if isinstance(item, sp.Pow) and item.args[1] == -1 else sp.Pow(item, -1)
+        if inverse in kept:
+            kept.remove(inverse)
+        else:
+            kept.append(item)
+    return kept
+
+
+def _combine_terms(terms: list[sp.Basic]) -> list[sp.Basic]:
+    """Like terms summed: `2 c - c` is `c`, `n + k_2 - k_2` is `n` (coefficients are the
+    number factors of each term)."""
+    coefficients: dict[sp.Basic, sp.Basic] = {}
+    for term in terms:
+        factors = term.args if isinstance(term, sp.Mul) else (term,)
+        number = [f for f in factors if _numeric(f)]
+        other = [f for f in factors if not _numeric(f)]
+        key = other[0] if len(other) == 1 else sp.Mul(*sorted(other, key=sp.srepr))
+        with sp.evaluate(True):
+            coefficient = sp.Mul(*(sp.Pow(*f.args) if isinstance(f, sp.Pow) else f for f in number))
+            coefficients[key] = coefficients.get(key, sp.Integer(0)) + coefficient
+    out: list[sp.Basic] = []
+    for key, coefficient in coefficients.items():
+        if coefficient == 0:
+            continue
+        out.append(key if coefficient == 1 else sp.Mul(coefficient, key))
+    return out
+
+
 def _numeric(item: sp.Basic) -> bool:
     """A number, or a number to a whole power (`1/2` reads as 2^-1 unevaluated)."""
     return bool(item.is_Number or (isinstance(item, sp.Pow) and item.args[0].is_Number
                                    and item.args[1].is_Integer))
-
-
-def _inverse(item: sp.Basic, is_product: bool) -> sp.Basic:
-    """x^-1 for a factor x (x for x^-1); -t for a term t (t for -t), in the unevaluated
-    shapes the parser builds."""
-    if is_product:
-        if isinstance(item, sp.Pow) and item.args[1] == -1:
-            return item.args[0]
-        return sp.Pow(item, -1)
-    if isinstance(item, sp.Mul) and len(item.args) == 2 and item.args[0] == -1:
-        return item.args[1]
-    return sp.Mul(sp.Integer(-1), item)
 
 
 def showing_problem(question: Question, steps: Sequence[Any],
@@ -139,20 +184,35 @@ def showing_problem(question: Question, steps: Sequence[Any],
     spec = question.document or DocumentSpec()
     if spec.ends is None or not steps:
         return None
+    if len(steps) < 2:
+        return 1, (f"{ASSUMES}: a derivation needs at least two steps, from "
+                   "one side of the identity (its definition written out) to the other")
     trees = list(written) if written is not None and len(written) == len(steps) else list(steps)
-    left, right = spec.ends[0](), spec.ends[1]()
-    first, last = steps[0], steps[-1]
-    forwards = written_as(first, left, trees[0]) and written_as(last, right, trees[-1])
-    backwards = written_as(first, right, trees[0]) and written_as(last, left, trees[-1])
+    left, right = side_ways(spec.ends[0]()), side_ways(spec.ends[1]())
+
+    def is_side(index: int, side: tuple[Any, ...]) -> bool:
+        return any(written_as(steps[index], way, trees[index]) for way in side)
+
+    forwards = is_side(0, left) and is_side(-1, right)
+    backwards = is_side(0, right) and is_side(-1, left)
     if not (forwards or backwards):
-        starts = written_as(first, left, trees[0]) or written_as(first, right, trees[0])
+        starts = is_side(0, left) or is_side(0, right)
         which, number = ("last", len(steps)) if starts else ("first", 1)
-        return number, (f"assumes what is to be shown: the derivation's {which} step is not a "
+        return number, (f"{ASSUMES}: the derivation's {which} step is not a "
                         "side of the identity written out; start at one side (its definition "
                         "written out) and end at the other")
     for number in range(1, len(steps)):
         a, b = trees[number - 1], trees[number]
-        if (same_tree(a, left) and same_tree(b, right)) or (same_tree(a, right) and same_tree(b, left)):
-            return number + 1, ("assumes what is to be shown: this link joins the two sides of the "
+        if (_tree_is(a, left) and _tree_is(b, right)) or (_tree_is(a, right) and _tree_is(b, left)):
+            return number + 1, (f"{ASSUMES}: this link joins the two sides of the "
                                 "identity with no rewriting between them; show the steps")
     return None
+
+
+def side_ways(side: Any) -> tuple[Any, ...]:
+    """A declared side: one value, or the ways it may be written (checker.model.notation)."""
+    return tuple(side) if isinstance(side, tuple) else (side,)
+
+
+def _tree_is(written: Any, side: tuple[Any, ...]) -> bool:
+    return any(same_tree(written, way) for way in side)

@@ -26,7 +26,7 @@ import sympy as sp
 from checker.model.notation import DocumentSpec, LinkDecision, Notation
 from checker.model.verdict import Status, StepResult
 from checker.prove.sizes import Counterexample, Proved, decide_all_sizes
-from derivations.convolution_1d import ConvMode, zero_outside
+from derivations.convolution_1d import ConvMode, flip_index, window_index, zero_outside
 from derivations.q5_convolution_gradients.all_sizes import ProvedLink, refuted_for_some_size
 from derivations.q5_convolution_gradients.links import Link, answer_side
 from derivations.q5_convolution_gradients.points import (
@@ -34,8 +34,10 @@ from derivations.q5_convolution_gradients.points import (
     FULL_CONV,
     JAC,
     VALID_CONV,
+    W2,
     G,
     i_,
+    k2_,
     n_,
 )
 from derivations.q5_convolution_gradients.symbolic import (
@@ -109,6 +111,21 @@ def gradient_convolution(mode: ConvMode, n: sp.Expr) -> sp.Expr:
     return (FULL_CONV if mode is ConvMode.VALID else VALID_CONV).base[n]
 
 
+KERNEL_INDEX = sp.Symbol("j", integer=True)  # the sums' own index, as the parser reads `j`
+
+
+def gradient_convolution_written(mode: ConvMode, n: sp.Expr) -> tuple[sp.Expr, ...]:
+    """The identity's right side as a write-up may give it: its name, its definition (1)
+    or (2) with x = g and w = flip(w²), and that with flip(w²)_j = w²_{k2-j+1} put in
+    (`window_index` and `flip_index` are the definitions the networks are built with)."""
+    identity = ConvMode.FULL if mode is ConvMode.VALID else ConvMode.VALID
+    j = KERNEL_INDEX
+    entry = G.base[window_index(identity, n, j, k2_)]
+    named = sp.Sum(entry * FLIP_W2.base[j], (j, 1, k2_))
+    flipped = sp.Sum(entry * W2.base[flip_index(j, k2_)], (j, 1, k2_))
+    return (gradient_convolution(mode, n), named, flipped)
+
+
 def notation(mode: ConvMode, kind: str) -> tuple[Notation, ...]:
     """The spellings of one question of `mode`."""
     def length(name: str) -> Callable[[], sp.Expr]:
@@ -180,5 +197,5 @@ def document(mode: ConvMode, kind: str) -> DocumentSpec:
     """The DocumentSpec of one question of `mode`."""
     ends = None
     if kind == Kind.CHAIN:
-        ends = (lambda: chain_start(mode, n_), lambda: gradient_convolution(mode, n_))
+        ends = (lambda: chain_start(mode, n_), lambda: gradient_convolution_written(mode, n_))
     return DocumentSpec(notation=notation(mode, kind), link=decide_link(mode), ends=ends)
