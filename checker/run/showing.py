@@ -110,7 +110,7 @@ def _constant(node: sp.Basic) -> sp.Basic | None:
         return None
     try:
         with sp.evaluate(True):
-            value = sp.sympify(node).doit()
+            value = node.doit()  # a SymPy tree, never text
     except (TypeError, ValueError, ArithmeticError):
         return None
     return value if isinstance(value, sp.Rational) else None
