@@ -21,7 +21,7 @@ from checker.model.verdict import Counterexample, Outcome, Status, StepResult
 from checker.prove.engine import decide
 from checker.run.links import decide_link
 from checker.run.registry import get
-from checker.run.showing import showing_problem
+from checker.run.showing import showing_problem, side_ways
 from derivations.convolution_1d import ConvMode, Sizes, Vec, conv, network_shape
 from derivations.convolution_shapes import simulated_size
 from derivations.networks import write_out
@@ -458,7 +458,7 @@ def test_q5_corrected_chains_verified_by_the_chain_claim(qid: str, steps: list[s
     assert showing_problem(question, list(values)) is None
     spec = question.document
     assert spec is not None and spec.ends is not None
-    assert values[0] == spec.ends[0]() and values[-1] == spec.ends[1]()
+    assert values[0] == spec.ends[0]() and values[-1] in side_ways(spec.ends[1]())
 
 
 @pytest.mark.parametrize(("qid", "steps", "slip"), [

@@ -118,7 +118,10 @@ EXAMPLES = {  # right answers in other forms, then realistic mistakes
     + _wrong("w2[n-i+1]",  # the valid-convolution entry
              "w2[n+k2-i+1]",  # off by one
              "w2[n+k2-i] if n <= i <= n+k2-2 else 0"),  # the last entry dropped
-    "5.6": _right("Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) "
+    # the chain rule's J put in first: from there to definition (1) in one link would be
+    # the identity itself (checker.run.showing)
+    "5.6": _right("Sum(g[i]*J[i, n], (i, 1, d+k1+k2-2)) = Sum(g[i]*w2[n+k2-i], (i, n, n+k2-1)) "
+                  "= Sum(g[n+j-1]*w2[k2-j+1], (j, 1, k2)) "
                   "= validconv[n]")
     + _wrong(REFERENCE_5_6.replace("(i, n, n+k2-1)", "(i, n, n+k2-2)"),  # a boundary term dropped
              REFERENCE_5_6.replace("validconv[n]", "fullconv[n]")),  # the wrong convolution
