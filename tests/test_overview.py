@@ -347,3 +347,22 @@ def test_answers_that_cannot_be_read_are_grouped_by_text_and_reason() -> None:
     groups = {g.people: g.reason for g in result.wrong_answers}
     assert set(groups) == {("A", "C"), ("B",)}
     assert groups[("A", "C")] != groups[("B",)]
+
+
+def test_a_costly_answer_is_never_tried_for_a_merge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Expanding (f+y+1)**100 to compare it could meet the worker's memory limit, and the
+    worker would lose every merge it found: such an answer stays a group of its own."""
+    tried: list[tuple[str, str]] = []
+    real = overview._proved_equal
+
+    def recording(question: object, a: object, b: object) -> bool:
+        tried.append((a.shown, b.shown))  # type: ignore[attr-defined]
+        return real(question, a, b)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(overview, "_proved_equal", recording)
+    texts = ["(f+y+1)**100*(f+2)**100", "(f+y+2)**100*(f+1)**100", "f**2 - y*f", "f*(f - y)"]
+    candidates = [overview._Candidate(k, Status.UNDECIDED if k < 2 else Status.REFUTED, "", (t,))
+                  for k, t in enumerate(texts)]
+    found = overview.study(get("1.6"), candidates, 10.0)
+    assert found.merges == ((2, 3),)
+    assert all("100" not in a and "100" not in b for a, b in tried)

@@ -44,6 +44,7 @@ from checker.run.plots import Values, curve, settings, xs
 BINS = 10  # about this many histogram bins
 MERGE_CANDIDATES = 8  # the largest groups of a question tried pairwise for a merge
 PLOTTED = 5  # wrong answers drawn on a plot, most common first
+MERGE_COST = 60  # an answer costlier than this (`_cost`) stays a group of its own
 # Inside a question's worker, on top of its hard limits: each merge attempt or curve stops
 # after this share of the timeout, and no attempt starts after the second share.
 ATTEMPT_SHARE = 1 / 8
@@ -289,10 +290,14 @@ def study(question: Question, candidates: Sequence[_Candidate], timeout: float) 
     merges: list[tuple[int, int]] = []
     union = _Union()
     pool = [c for c in candidates[:MERGE_CANDIDATES] if c.index in values]
-    # Cheapest pairs first, so one costly answer (a huge power) cannot use up the time
-    # the ordinary merges need; the merge result does not depend on the order.
-    pairs = sorted(itertools.combinations(pool, 2),
-                   key=lambda pair: _cost(values[pair[0].index]) + _cost(values[pair[1].index]))
+    # Cheapest pairs first, so one costly answer cannot use up the time the ordinary
+    # merges need; an answer past MERGE_COST (a huge power) is never tried at all: proving
+    # it equal to another expands it, and a worker that meets its memory limit there
+    # would lose every merge it had found (the merge result does not depend on the order).
+    costs = {c.index: _cost(values[c.index]) for c in pool}
+    pairs = sorted((pair for pair in itertools.combinations(pool, 2)
+                    if max(costs[pair[0].index], costs[pair[1].index]) <= MERGE_COST),
+                   key=lambda pair: costs[pair[0].index] + costs[pair[1].index])
     for first, second in pairs:
         if time.monotonic() > deadline:
             break
