@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy as sp
 
-from checker.language.answers import Parsed
+from checker.language.answers import Parsed, parse_answer
 from checker.language.documents import (
     Block,
     Derivation,
@@ -42,7 +42,7 @@ from checker.language.documents import (
     Sentence,
     read_document,
 )
-from checker.language.notation import Step, is_asked, read_answer, read_step
+from checker.language.notation import Step, is_asked, normalise_latex, read_answer, read_step
 from checker.model.errors import AnswerError
 from checker.model.grades import PersonResult
 from checker.model.notation import DocumentSpec
@@ -179,10 +179,10 @@ def _verdict(question: Question, found: Found, outcome: Outcome, steps: tuple[St
     method, counterexample, reason = outcome.method, outcome.counterexample, outcome.reason
     bad = next((s for s in steps if s.status is status), None)
     if status is not outcome.status and bad is not None:
-        method = f"the step at {_where(bad)} is {bad.status.value}"
+        method = f"the step at {bad.place} is {bad.status.value}"
         counterexample = bad.counterexample
         reason = (f"the answer is {outcome.status.value} ({outcome.method}), but the step at "
-                  f"{_where(bad)} is {bad.status.value}: {bad.method}")
+                  f"{bad.place} is {bad.status.value}: {bad.method}")
     notes: tuple[str, ...] = (f"answer: {found.rule}, line {found.place.describe()}",)
     if outcome.status is Status.VERIFIED and status is not Status.VERIFIED:
         notes += (ANSWER_HOLDS,)
@@ -190,11 +190,6 @@ def _verdict(question: Question, found: Found, outcome: Outcome, steps: tuple[St
                    answer=found.text, parsed=found.parsed.shown if found.parsed else "",
                    counterexample=counterexample, reason=reason, steps=steps, notes=notes,
                    line=found.place.line, cell=found.place.cell)
-
-
-def _where(step: StepResult) -> str:
-    """`line 57`, or `cell 4, line 2` in a notebook."""
-    return Place(step.line or 0, step.cell).prefix().rstrip(": ")
 
 
 # -- finding the answer ---------------------------------------------------------------
@@ -315,14 +310,10 @@ def _parts_answer(question: Question, block: Block) -> Found | None:
 
 
 def _same_spelling(latex: str, spelling: str) -> bool:
-    from checker.language.notation import normalise_latex
-
     return normalise_latex(latex) == normalise_latex(spelling)
 
 
 def _read_parts(question: Question, text: str, place: Place) -> Found:
-    from checker.language.answers import parse_answer
-
     rule = "the equations that define the parts"
     try:
         return Found(parse_answer(question, text, latex=True), text, place, rule)
