@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from fractions import Fraction
 from math import prod
 from typing import Any, TypeAlias
@@ -43,6 +43,7 @@ from checker.model.notation import DocumentSpec, Notation
 from checker.model.options import Options
 from checker.model.question import AnswerKind, Example, Question
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
+from checker.prove.rounding import ClaimOf, Decision, decide_for_integers, equal_terms
 from checker.prove.sampling import as_fraction, value_at_integers
 from derivations.convolution_shapes import (
     PADDINGS,
@@ -307,7 +308,6 @@ SIZE_S = Variable("s", POSITIVE_INTEGER, "stride")
 _I, _P, _K, _S = (v.symbol for v in (SIZE_I, SIZE_P, SIZE_K, SIZE_S))
 LINK_MS = 3000  # z3's time for one link
 _DIRECT_LIMIT = 10**6  # output_size is evaluated by its definition up to this padded length
-_MAX_POWER = 6  # integer powers a formula may have for z3
 
 
 class output_size(sp.Function):  # noqa: N801 - SymPy's function naming
@@ -335,81 +335,14 @@ def general_output_size() -> sp.Expr:
     return output_size(_I, _P, _K, _S)
 
 
-class _Unencodable(Exception):
-    """A formula outside what the z3 encoding covers."""
-
-
-def _z3_term(e: sp.Basic, names: dict[sp.Symbol, Any], denominators: list[Any]) -> Any:
-    """e as a z3 real term over the integers i, p, k, s; every divisor is collected (the
-    claim requires them nonzero, so an undefined value never passes)."""
-    import z3
-
-    if isinstance(e, sp.Integer):
-        return z3.RealVal(int(e))
-    if isinstance(e, sp.Rational):
-        return z3.Q(int(e.p), int(e.q))
-    if isinstance(e, sp.Symbol) and e in names:
-        return z3.ToReal(names[e])
-    if isinstance(e, sp.Add):
-        return z3.Sum([_z3_term(a, names, denominators) for a in e.args])
-    if isinstance(e, sp.Mul):
-        return z3.Product([_z3_term(a, names, denominators) for a in e.args])
-    if isinstance(e, sp.Pow) and isinstance(e.exp, sp.Integer) and abs(int(e.exp)) <= _MAX_POWER:
-        base = _z3_term(e.base, names, denominators)
-        power = z3.Product([base] * abs(int(e.exp))) if e.exp != 0 else z3.RealVal(1)
-        if e.exp > 0:
-            return power
-        denominators.append(power)
-        return 1 / power
-    if isinstance(e, sp.floor):
-        return z3.ToReal(z3.ToInt(_z3_term(e.args[0], names, denominators)))
-    if isinstance(e, sp.ceiling):
-        return -z3.ToReal(z3.ToInt(-_z3_term(e.args[0], names, denominators)))
-    if isinstance(e, sp.Max | sp.Min):
-        terms = [_z3_term(a, names, denominators) for a in e.args]
-        out = terms[0]
-        for t in terms[1:]:
-            out = z3.If(t > out, t, out) if isinstance(e, sp.Max) else z3.If(t < out, t, out)
-        return out
-    raise _Unencodable(f"`{sp.sstr(e)}` is outside the z3 encoding (+, −, ×, ÷, integer "
-                       "powers, floor, ceil, max, min of i, p, k, s)")
-
-
-@dataclass(frozen=True)
-class _Z3Result:
-    proved: bool
-    case: tuple[int, int, int, int] | None  # a model: (i, p, k, s)
-    why: str
-
-
-def _z3_decide(claim_of: Callable[[list[Any], Any], Any], formulas: Sequence[sp.Expr]) -> _Z3Result:
+def _z3_decide(claim_of: ClaimOf, formulas: Sequence[sp.Expr]) -> Decision:
     """Whether claim_of(terms, z3 names) holds for every i >= 1, p >= 0, 1 <= k <= i + 2p,
     s >= 1, every divisor nonzero; a model when it does not; or why neither."""
-    import z3
-
-    ints = {sym: z3.Int(sym.name) for sym in (_I, _P, _K, _S)}
-    denominators: list[Any] = []
-    try:
-        terms = [_z3_term(f, ints, denominators) for f in formulas]
-    except _Unencodable as exc:
-        return _Z3Result(False, None, str(exc))
-    i, p, k, s = (ints[sym] for sym in (_I, _P, _K, _S))
-    solver = z3.Solver()
-    solver.set("timeout", LINK_MS)
-    defined = z3.And([d != 0 for d in denominators]) if denominators else z3.BoolVal(True)
-    solver.add(i >= 1, p >= 0, k >= 1, s >= 1, k <= i + 2 * p,
-               z3.Not(z3.And(defined, claim_of(terms, ints))))
-    result = solver.check()
-    if result == z3.unsat:
-        return _Z3Result(True, None, "z3")
-    if result == z3.sat:
-        model = solver.model()
-        case = tuple(model.eval(v, model_completion=True).as_long() for v in (i, p, k, s))
-        return _Z3Result(False, (case[0], case[1], case[2], case[3]), "z3 found a case")
-    return _Z3Result(False, None, f"z3 could not decide it ({solver.reason_unknown()})")
+    return decide_for_integers(claim_of, formulas, {_I: 1, _P: 0, _K: 1, _S: 1}, (_K <= _I + 2 * _P,),
+                               LINK_MS)
 
 
-def _counts_windows(terms: list[Any], ints: dict[sp.Symbol, Any]) -> Any:
+def _counts_windows(terms: list[Any], ints: Mapping[sp.Symbol, Any]) -> Any:
     """The value c is the number of window positions: c >= 0 is an integer, the window
     at offset (c - 1)·s fits in the padded length (when c >= 1), the one at c·s does not."""
     import z3
@@ -418,10 +351,6 @@ def _counts_windows(terms: list[Any], ints: dict[sp.Symbol, Any]) -> Any:
     i, p, k, s = (z3.ToReal(ints[sym]) for sym in (_I, _P, _K, _S))
     length = i + 2 * p
     return z3.And(z3.IsInt(c), c >= 0, z3.Or(c == 0, (c - 1) * s + k <= length), c * s + k > length)
-
-
-def _equal(terms: list[Any], ints: dict[sp.Symbol, Any]) -> Any:
-    return terms[0] == terms[1]
 
 
 _DOMAIN = "every i >= 1, p >= 0, 1 <= k <= i + 2p, s >= 1"
@@ -474,7 +403,7 @@ def _formula_link(formula: sp.Expr, where: str) -> StepResult:
                           f"and the simulation disagree ({grid.method}); please report this",
                           grid.counterexample)
     if decided.case is not None:
-        refuted = _recheck_formula(formula, decided.case, where)
+        refuted = _recheck_formula(formula, _in_order(decided.case), where)
         if refuted is not None:
             return refuted
     if grid.status is Status.REFUTED and grid.counterexample is not None:
@@ -500,7 +429,7 @@ def _recheck_formula(formula: sp.Expr, case: tuple[int, int, int, int],
 
 def _formulas_link(after: sp.Expr, before: sp.Expr, where: str) -> StepResult:
     """Two formulas in i, p, k, s, equal for every size."""
-    decided = _z3_decide(_equal, [after, before])
+    decided = _z3_decide(equal_terms, [after, before])
     cases = GRID.cases()
     difference = _first_case_apart(after, before, cases)
     if decided.proved:
@@ -510,7 +439,7 @@ def _formulas_link(after: sp.Expr, before: sp.Expr, where: str) -> StepResult:
         return StepResult("", Status.UNDECIDED, "internal inconsistency: a proof for every size "
                           "and the exact values disagree; please report this", difference)
     if decided.case is not None:
-        found = _first_case_apart(after, before, [decided.case])
+        found = _first_case_apart(after, before, [_in_order(decided.case)])
         if found is not None:
             return StepResult("", Status.REFUTED, "counterexample found by z3, re-checked "
                               "exactly", replace(found, where=where))
@@ -519,6 +448,10 @@ def _formulas_link(after: sp.Expr, before: sp.Expr, where: str) -> StepResult:
                           replace(difference, where=where))
     return StepResult("", Status.UNDECIDED, f"no proof for every size ({decided.why}); equal at "
                       f"{GRID.describe()}: agreement at finitely many sizes is not a proof")
+
+
+def _in_order(case: Mapping[sp.Symbol, int]) -> tuple[int, int, int, int]:
+    return case[_I], case[_P], case[_K], case[_S]
 
 
 def _first_case_apart(after: sp.Expr, before: sp.Expr,

@@ -65,6 +65,8 @@ def test_the_error_says_why_the_matrix_is_singular() -> None:
     ("diag(p) - p*p.T + 0*p*p.T/(K - 2)", "`K - 2` ≠ 0"),  # a scalar divisor inside a matrix
     ("diag(p) - p*p.T + (diag(p) - p*p.T)**-1 - (diag(p) - p*p.T)**-1",
      "`DiagMatrix(p) - p*p.T` invertible"),
+    # A matrix sum inside the inverse (SymPy cannot take a number out of a MatAdd).
+    ("diag(p) - p*p.T + 0*(diag(p) - 2*p*p.T)**-1", "`DiagMatrix(p) - 2*p*p.T` invertible"),
 ])
 def test_a_cancelled_inverse_in_2_4_is_never_verified(answer: str, need: str) -> None:
     # The simplified answer is proved; the answer as written needs what it cannot show.
@@ -74,6 +76,31 @@ def test_a_cancelled_inverse_in_2_4_is_never_verified(answer: str, need: str) ->
 
 
 # what a matrix expression needs ----------------------------------------------------------------
+@pytest.mark.parametrize(("answer", "status"), [
+    ("diag(p) - p*p.T + 0*(p*p.T)**0", Status.VERIFIED),  # 0 times the identity
+    ("diag(p)**0*(diag(p) - p*p.T)", Status.VERIFIED),
+    ("diag(p) - p*p.T + (p*p.T)**0 - diag(p)**0", Status.VERIFIED),
+    ("diag(p) - p*p.T + (p*p.T)**0", Status.REFUTED),  # the identity added
+])
+def test_a_square_matrix_to_the_power_0_is_the_identity(answer: str, status: Status) -> None:
+    verdict = check_answer("2.4", answer, limits=LIMITS)
+    assert verdict.status is status, verdict
+    assert (verdict.counterexample is not None) is (status is Status.REFUTED)
+
+
+@pytest.mark.parametrize(("text", "message", "hint"), [
+    ("diag(p) - p*p.T + 1", "`diag(p) - p * p.T + 1` adds a matrix and a number",
+     "(`DiagMatrix(p) - p*p.T` is a K x K matrix)"),
+    ("p*p.T/(p.T*p - 1)", "`p.T * p - 1` adds a matrix and a number", "(`p.T*p` is a 1 x 1 matrix)"),
+    ("1 - diag(p)", "`1 - diag(p)` adds a matrix and a number", "is a K x K matrix"),
+])
+def test_a_matrix_plus_a_number_is_an_error_that_says_so(text: str, message: str, hint: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        parse_text(text, Q24)
+    assert str(caught.value).startswith(message + "; ")
+    assert hint in caught.value.hint and "both sides of + and - must be matrices" in caught.value.hint
+
+
 @pytest.mark.parametrize(("text", "need"), [
     ("(p*p.T)**-1", ["`p*p.T` invertible"]),  # K = 1 is allowed here: not singular everywhere
     ("(p.T*p)**-1", ["`p.T*p` invertible"]),

@@ -386,3 +386,21 @@ def test_the_api_examples_in_the_docs_run(tmp_path: Path) -> None:
     notebook = subprocess.run([sys.executable, "-c", blocks[1]], capture_output=True, text=True,
                               timeout=120, cwd=tmp_path, env=environment)
     assert notebook.returncode == 0, notebook.stderr
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (("check", "1.4", "--answer", "f - y", "--timeout", "inf"), 4),  # a usage error
+    (("check", "9.9", "--answer", "f"), 4),  # an unknown ID
+    (("--bogus",), 4),
+    (("check", "1.4", "--answer", "f - "), 2),  # an answer that cannot be read
+    (("check", "1.4", "--answer", "y - f"), 1),
+])
+def test_closed_stdout_and_stderr_keep_the_run_s_code(args: tuple[str, ...], code: int) -> None:
+    """`derivcheck ... 2>&1 | true`: the message has nowhere to go, the exit code stays."""
+    environment = {**os.environ, "XDG_CACHE_HOME": tempfile.mkdtemp()}
+    read, write = os.pipe()
+    os.close(read)  # the reader left before anything was written
+    with open(write, "wb") as closed:
+        process = subprocess.run([sys.executable, "-m", "checker", *args], stdout=closed,
+                                 stderr=closed, env=environment, cwd=ROOT, timeout=120)
+    assert process.returncode == code

@@ -353,24 +353,38 @@ def test_run_all_notes_an_abandoned_prepare_and_keeps_verdicts(monkeypatch: pyte
     monkeypatch.setattr(api, "run_prepare_bounded", abandoned)
     verdicts = run_all(checks, Limits(60, 1024))
     assert [v.status for v in verdicts] == expected == [Status.VERIFIED, Status.REFUTED, Status.VERIFIED]
-    assert calls and all(call == (60, 1024) for call in calls)  # one check's limits
+    # The prepare step's own budget (60 s by default, shared by all), one check's memory.
+    assert calls and all(0 < seconds <= 60 and memory == 1024 for seconds, memory in calls)
     assert all(any("prepare abandoned (timeout" in note for note in v.notes) for v in verdicts[:2])
     assert not any("prepare" in note for note in verdicts[2].notes)  # 2.2 has no prepare
 
 
-def test_api_prepare_in_a_fresh_process_is_abandoned_on_a_tiny_budget() -> None:
-    code = textwrap.dedent("""
+def _prepare_reasons(limits: str) -> dict[str, str]:
+    """The prepare step of 4.1, 2.2 (none) and 5.5 in a fresh process: what was abandoned, why."""
+    code = textwrap.dedent(f"""
         import json
         from checker import DEFAULT_OPTIONS, Limits
         from checker.run.api import prepare
-        abandoned = prepare(["4.1", "2.2", "5.5"], DEFAULT_OPTIONS, Limits(0.01, 1024))
-        print(json.dumps({qid: o.reason for qid, o in abandoned.items()}))
+        abandoned = prepare(["4.1", "2.2", "5.5"], DEFAULT_OPTIONS, {limits})
+        print(json.dumps({{qid: o.reason for qid, o in abandoned.items()}}))
     """)
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stderr
-    reasons = json.loads(done.stdout.strip().splitlines()[-1])
-    assert reasons.get("4.1") == "timeout: not done within 0.01 s" and "2.2" not in reasons
+    reasons: dict[str, str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return reasons
+
+
+def test_api_prepare_in_a_fresh_process_is_abandoned_on_a_tiny_budget() -> None:
+    reasons = _prepare_reasons("Limits(10, 1024, prepare_timeout=0.01)")
+    assert reasons["4.1"].startswith("timeout: not done within 0.0") and "2.2" not in reasons
+    # One budget for the whole step: once it is spent, the next prepare is not started.
+    assert reasons["5.5"] == "timeout: the prepare step's budget of 0.01 s was spent before it"
+
+
+def test_the_prepare_step_has_a_budget_of_its_own_beyond_one_checks_timeout() -> None:
+    """4.1's prepare takes longer than 0.01 s; a check's timeout of 0.01 s does not stop it."""
+    assert _prepare_reasons("Limits(0.01, 1024, prepare_timeout=120)") == {}
 
 
 def test_check_answer_refuses_a_row_copied_from_another_answer(tmp_path: Path) -> None:

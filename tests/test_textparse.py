@@ -115,7 +115,7 @@ REJECTED = [
     ("f @ y", "operator"),
     ("f // y", "operator"),
     ("f é", "not part of the answer language"),
-    ("p - 1", "valid expression"),
+    ("p - 1", "adds a matrix and a number"),
     ("diag(f)", "declared vector or matrix"),
     ("Sum(1, (__x, 1, 2))", "cannot be a summation index"),
     ("p.I", "attribute `p.I` is not allowed"),

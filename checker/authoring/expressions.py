@@ -33,6 +33,7 @@ from checker.authoring.search import (
 from checker.model.claims import Chain, Claim, Decided, Equal, Proportional, Step
 from checker.model.errors import AnswerError
 from checker.model.namespace import Domain, Variable
+from checker.model.notation import DocumentSpec
 from checker.model.options import Options
 from checker.model.question import AnswerKind, PlotSpec, Question
 from checker.model.verdict import Outcome
@@ -109,7 +110,26 @@ def expression(id: str, title: str, *, names: Mapping[str, NameDeclaration], tru
         namespace=declared.namespace, reference=reference,
         truth=how or described(truth, "derived from the definitions by SymPy") + f"; {compared}",
         claim=claim, notes=tuple(notes), examples=examples_of(right, wrong),
-        prepare=lambda options: derived(), plot=plot)
+        prepare=lambda options: derived(), plot=plot,
+        document=_steps_compared(substitutions, rewrite))
+
+
+def _steps_compared(substitutions: Mapping[sp.Symbol, sp.Expr],
+                    rewrite: Callable[[sp.Expr], sp.Expr] | None) -> DocumentSpec | None:
+    """How a write-up's steps are compared: in the names the answer is compared in. A step
+    `1 - \\tanh^2(a) = (1 - t)(1 + t)` joins two names of one quantity, so both sides are
+    read with t = tanh(a) substituted (and `rewrite` applied), as the answer is; comparing
+    them as written would refute the link at a point where t is not tanh(a)."""
+    if not substitutions and rewrite is None:
+        return None
+
+    def in_compared_names(value: Any) -> Any:
+        if not isinstance(value, sp.Expr):
+            return value
+        value = value.xreplace(substitutions) if substitutions else value
+        return rewrite(value) if rewrite is not None else value
+
+    return DocumentSpec(rewrite=in_compared_names)
 
 
 def chain(id: str, title: str, *, names: Mapping[str, NameDeclaration], start: Derived, end: Derived,

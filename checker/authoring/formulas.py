@@ -10,8 +10,11 @@ against a formula derived from definitions and a simulation run at concrete size
   size, the constraints admit a case, AND the simulation agrees with the truth at every
   admissible case of the grid (at least one) and at the admissible cases beyond it that
   `cases.beyond` finds (where the truth's pieces switch, and far beyond the grid);
-* undecided otherwise: a formula outside z3's fragment (floor of a division by a symbolic
-  stride, ...) that matches the grid names the grid it matched; a truth that disagrees
+* floor and ceiling are outside the Presburger fragment: such a formula goes to z3 with
+  exact integer parts (`checker.prove.rounding`), linear for a constant divisor, nonlinear
+  (z3 may give up) for a size as divisor;
+* undecided otherwise: a formula z3 cannot settle that matches the grid names the grid
+  it matched; a truth that disagrees
   with its simulation anywhere it was run is an internal inconsistency, never verified;
   constraints that admit no case (refused at declaration where z3 shows it) or no
   simulated case leave every answer undecided.
@@ -53,9 +56,10 @@ from checker.model.namespace import Namespace
 from checker.model.options import Options
 from checker.model.question import AnswerKind, Question
 from checker.model.verdict import Counterexample, Outcome, Status
+from checker.prove.rounding import decide_for_integers, equal_terms
 from checker.prove.sampling import as_fraction, compile_exact, value_at_integers
 from checker.prove.sizes import Counterexample as SizesFound
-from checker.prove.sizes import Proved, decide_all_sizes
+from checker.prove.sizes import OutsideFragment, Proved, decide_all_sizes
 
 GRID_CASES = 4096  # the grid has at most this many cases before the constraints
 SIMULATE_LIMIT = 5000  # sizes found by z3 (or beyond the grid) are simulated only up to this
@@ -200,8 +204,11 @@ def _decide(answer: sp.Expr, formula: sp.Expr, relations: tuple[sp.Basic, ...], 
             return _inconsistency(declared, case, simulated, true_value)
         return Outcome(Status.REFUTED, f"simulation at every admissible case of {grid}, smallest first",
                        _counterexample(declared, case, mine, simulated))
-    found = decide_all_sizes(answer, formula, integers=symbols, constraints=relations, vectors={},
-                             timeout_ms=PRESBURGER_MS)
+    found, how = decide_all_sizes(answer, formula, integers=symbols, constraints=relations, vectors={},
+                                  timeout_ms=PRESBURGER_MS), "Presburger decision, z3"
+    if isinstance(found, OutsideFragment) and (answer.has(sp.floor, sp.ceiling)
+                                              or formula.has(sp.floor, sp.ceiling)):
+        found, how = _with_rounding(answer, formula, relations, declared), "z3, floor and ceiling exact"
     if isinstance(found, Proved) and not found.method.startswith("vacuous"):
         if inconsistent is not None:
             return _inconsistency(declared, *inconsistent)
@@ -211,12 +218,12 @@ def _decide(answer: sp.Expr, formula: sp.Expr, relations: tuple[sp.Basic, ...], 
         if disagree:
             return _inconsistency(declared, *disagree[0])
         if not rows and not more:
-            return Outcome(Status.UNDECIDED, f"proved equal to the derived formula (z3: {found.method})",
+            return Outcome(Status.UNDECIDED, f"proved equal to the derived formula ({how}: {found.method})",
                            reason=f"the simulation ran at no admissible case (none in {grid}, none "
                            "found beyond it): the derived formula is unchecked against the "
                            "definition, so nothing is verified")
         return Outcome(Status.VERIFIED, f"proved equal to the derived formula for every admissible "
-                       f"size (Presburger decision, z3: {found.method}); the simulation agrees with "
+                       f"size ({how}: {found.method}); the simulation agrees with "
                        f"it at every admissible case of {grid}{_beyond_text(declared, more)}")
     if isinstance(found, SizesFound):
         case = tuple(found.sizes.get(s.variable.name, s.lower) for s in declared)
@@ -240,6 +247,21 @@ def _decide(answer: sp.Expr, formula: sp.Expr, relations: tuple[sp.Basic, ...], 
                    f"case of {grid}",
                    reason=f"no proof for every admissible size ({why}); agreement with the "
                    f"simulation on {grid} is not a proof for every size")
+
+
+def _with_rounding(answer: sp.Expr, formula: sp.Expr, relations: tuple[sp.Basic, ...],
+                   declared: tuple[Size, ...]) -> Proved | SizesFound | OutsideFragment:
+    """The index fragment has no floor: a formula with floor or ceiling is decided by z3 on
+    real terms with exact integer parts (`checker.prove.rounding`); linear with a constant
+    divisor, nonlinear (and often out of reach) with a size as divisor."""
+    decided = decide_for_integers(equal_terms, (answer, formula), {s.symbol: s.lower for s in declared},
+                                  relations, PRESBURGER_MS)
+    if decided.proved:
+        return Proved("proved for every admissible size, every divisor nonzero")
+    if decided.case is not None:
+        sizes = {symbol.name: value for symbol, value in decided.case.items()}
+        return SizesFound(sizes, "at " + ", ".join(f"{k} = {v}" for k, v in sizes.items()))
+    return OutsideFragment(f"floor and ceiling: {decided.why}")
 
 
 def _beyond_text(declared: tuple[Size, ...], more: Rows) -> str:

@@ -13,10 +13,11 @@ code, 2); `derivcheck --help` asks for the help and exits 0.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from checker.cli.options import UsageError, build_parser, parse
@@ -42,27 +43,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(words, terminal)
     except UsageError as exc:
-        if exc.usage:
-            terminal.err.write(exc.usage)
-        terminal.warn(f"error: {printable(exc.message)}")  # it may quote what was typed
-        return ExitCode.USAGE
+        return _said(functools.partial(_usage, terminal, exc), ExitCode.USAGE)
     except AnswerError as exc:  # an answer on standard input that is not text, a course file
-        terminal.warn(f"error: {printable(str(exc))}")
-        return ExitCode.ERROR
+        return _said(functools.partial(terminal.warn, f"error: {printable(str(exc))}"), ExitCode.ERROR)
     except KeyboardInterrupt:
-        terminal.warn("interrupted")
-        return INTERRUPTED
+        return _said(functools.partial(terminal.warn, "interrupted"), INTERRUPTED)
     except BrokenPipeError:  # help or a message to a reader that left: nothing was lost
         reader_left()
         return 0
     except Exception as exc:  # the edge: anything else is a bug in derivcheck
-        if debug:
-            traceback.print_exc(file=terminal.err)
-        terminal.warn(f"internal error: {type(exc).__name__}: {exc}")
-        terminal.warn("this is a bug in derivcheck, not a verdict on any answer; please report it "
-                      "with the command line" + (" and the traceback above" if debug else
-                                                 " and the output of the same command with --debug"))
-        return ExitCode.INTERNAL
+        return _said(functools.partial(_internal, terminal, exc, debug), ExitCode.INTERNAL)
+
+
+def _said(say: Callable[[], None], code: int) -> int:
+    """`code`, after saying why on stderr; a reader that left stderr changes no exit code."""
+    try:
+        say()
+    except BrokenPipeError:
+        reader_left()
+    return code
+
+
+def _usage(terminal: Terminal, exc: UsageError) -> None:
+    if exc.usage:
+        terminal.err.write(exc.usage)
+    terminal.warn(f"error: {printable(exc.message)}")  # it may quote what was typed
+
+
+def _internal(terminal: Terminal, exc: Exception, debug: bool) -> None:
+    if debug:
+        traceback.print_exc(file=terminal.err)
+    terminal.warn(f"internal error: {type(exc).__name__}: {exc}")
+    terminal.warn("this is a bug in derivcheck, not a verdict on any answer; please report it "
+                  "with the command line" + (" and the traceback above" if debug else
+                                             " and the output of the same command with --debug"))
 
 
 def _main(words: list[str], terminal: Terminal) -> int:

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, terminal: Terminal) -> int:
     if args.command == "show":
         question = question_for(args.id, options)
         return emit(terminal, 0, lambda: _show(question, terminal.console(), options))
-    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory, prepare_timeout=args.prepare_timeout)
     if args.command == "doc":
         from checker.cli.documents import doc_command
 

@@ -16,7 +16,13 @@ from typing import Any, NoReturn
 from checker.model.errors import did_you_mean
 from checker.model.options import DEFAULT_MAX_SIZE
 from checker.render.text_report import COLOR_CHOICES
-from checker.run.bounded import DEFAULT_MEMORY, DEFAULT_TIMEOUT, check_memory, check_timeout
+from checker.run.bounded import (
+    DEFAULT_MEMORY,
+    DEFAULT_PREPARE_TIMEOUT,
+    DEFAULT_TIMEOUT,
+    check_memory,
+    check_timeout,
+)
 
 FORMATS = ("text", "json", "junit")
 # `grade` writes class reports too; gradescope and prairielearn grade one submission.
@@ -195,6 +201,10 @@ def _add_run_options(parser: argparse.ArgumentParser, formats: Sequence[str], ca
                         help=f"wall-clock seconds per check (default {DEFAULT_TIMEOUT:g})")
     parser.add_argument("--memory", type=MEMORY, default=DEFAULT_MEMORY, metavar="MiB",
                         help=f"memory each check may add, in MiB (default {DEFAULT_MEMORY})")
+    parser.add_argument("--prepare-timeout", type=TIMEOUT, default=DEFAULT_PREPARE_TIMEOUT,
+                        metavar="S", help="wall-clock seconds for the shared prepare step of a "
+                        "batch as a whole: truths that do not depend on the answer, built once "
+                        f"before the checks start (default {DEFAULT_PREPARE_TIMEOUT:g})")
     parser.add_argument("--max-size", type=POSITIVE_INT, default=DEFAULT_MAX_SIZE,
                         metavar="N", help="exhaustive checks over sizes cover sizes up to N "
                         f"(default {DEFAULT_MAX_SIZE})")

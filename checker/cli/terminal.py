@@ -108,14 +108,15 @@ class Terminal:
 
 
 def reader_left() -> None:
-    """The reader closed the pipe: point stdout at /dev/null so that the flush at exit
-    does not fail too (Python's documented remedy for SIGPIPE)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
+    """The reader closed the pipe: point stdout and stderr at /dev/null so that the flush
+    at exit does not fail too (Python's documented remedy for SIGPIPE)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
 
 
 def _is_utf(encoding: str) -> bool:

@@ -306,6 +306,8 @@ def _coefficient(expr: sp.Basic) -> sp.Rational:
     """The number SymPy takes out of `expr` when it raises it to a power."""
     if isinstance(expr, sp.Rational):
         return expr
+    if isinstance(expr, sp.MatrixExpr):  # a MatAdd is an Add that has no content to take out
+        return sp.Integer(1)
     if isinstance(expr, sp.Mul | sp.Add):
         number = expr.as_content_primitive()[0] if isinstance(expr, sp.Add) else expr.as_coeff_Mul()[0]
         if isinstance(number, sp.Rational):

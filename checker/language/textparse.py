@@ -321,6 +321,12 @@ class _Builder:
         if operation is None:
             raise AnswerError(f"operator in `{_describe(node)}` is not part of the answer language")
         left, right = self.operand(node.left), self.operand(node.right)
+        if isinstance(node.op, ast.Add | ast.Sub) and _is_matrix(left) != _is_matrix(right):
+            matrix = left if _is_matrix(left) else right
+            raise AnswerError(
+                f"`{_describe(node)}` adds a matrix and a number",
+                hint=f"both sides of + and - must be matrices of one shape, or both numbers "
+                     f"(`{sp.sstr(matrix)}` is a {_shape_text(matrix)} matrix)")
         if isinstance(node.op, ast.Div) and _is_matrix(right):
             raise AnswerError(f"cannot divide by a matrix in `{_describe(node)}`")
         if isinstance(node.op, ast.Div) and right.is_zero:
@@ -407,6 +413,8 @@ class _Builder:
             if why is not None:
                 raise AnswerError(f"`{self.written(node)}` is not defined: {why}")
             self.requirements.append(Requirement(base, INVERTIBLE))
+        if exponent == 0:  # a square matrix to the power 0 is the identity, not the number 1
+            return sp.Identity(rows)
         return sp.Pow(base, exponent)
 
     def _UnaryOp(self, node: ast.UnaryOp) -> sp.Basic:
@@ -608,6 +616,11 @@ def is_condition(value: sp.Basic) -> bool:
 
 def _is_matrix(value: sp.Basic) -> bool:
     return isinstance(value, sp.MatrixExpr)
+
+
+def _shape_text(matrix: sp.MatrixExpr) -> str:
+    rows, cols = matrix.shape
+    return f"{sp.sstr(rows)} x {sp.sstr(cols)}"
 
 
 def _construct_name(node: ast.AST) -> str:

@@ -129,11 +129,13 @@ def prepare(qids: list[str], options: Options = DEFAULT_OPTIONS,
             limits: Limits | None = None) -> dict[str, PrepareOutcome]:
     """Build each question's answer-independent truth once, before workers fork.
 
-    With `limits`, each question's prepare runs in this process within one check's
-    limits (it builds what one check of that question would build); one that meets
-    them is abandoned quietly, and each worker builds what it needs within its own
-    limits. The questions whose prepare was abandoned, with what happened."""
+    With `limits`, the prepares run in this process within a budget of their own: one
+    deadline (`limits.prepare_timeout` from the first one on) for all of them, and one check's
+    memory each. A prepare that meets them is abandoned quietly (the ones after a spent
+    budget are not started), and each worker builds what it needs within its own limits.
+    The questions whose prepare was abandoned, with what happened."""
     abandoned: dict[str, PrepareOutcome] = {}
+    deadline: float | None = None  # from the first prepare on (loading questions is not in it)
     for qid in dict.fromkeys(qids):
         try:
             hook = get(qid, options).prepare
@@ -146,7 +148,14 @@ def prepare(qids: list[str], options: Options = DEFAULT_OPTIONS,
             if limits is None:
                 hook(options)
                 continue
-            outcome = run_prepare_bounded(functools.partial(hook, options), limits.timeout,
+            if deadline is None:
+                deadline = time.monotonic() + limits.prepare_timeout
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                abandoned[qid] = PrepareOutcome(False, f"timeout: the prepare step's budget of "
+                                                f"{limits.prepare_timeout:g} s was spent before it")
+                continue
+            outcome = run_prepare_bounded(functools.partial(hook, options), remaining,
                                           limits.memory_mb)
         if not outcome.done and not outcome.reason.startswith("skipped"):
             abandoned[qid] = outcome

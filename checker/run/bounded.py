@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 DEFAULT_TIMEOUT = 10.0  # seconds of wall time per check
+DEFAULT_PREPARE_TIMEOUT = 60.0  # seconds of wall time for a batch's whole shared prepare step
 DEFAULT_MEMORY = 1024  # MiB of address space per check
 MAX_TIMEOUT = 86_400.0  # one day: a check's wall-clock budget may not exceed it
 MIB = 1024 * 1024
@@ -53,8 +54,13 @@ _WATCH_INTERVAL = 0.2  # seconds between parent-pid checks where prctl is not av
 
 @dataclass(frozen=True)
 class Limits:
+    """A check's wall-clock seconds and memory; `prepare_timeout` is the budget of a batch's
+    shared prepare step as a whole (answer-independent truths built once before the
+    workers fork, which may need more than one check's time: every worker inherits them)."""
+
     timeout: float = DEFAULT_TIMEOUT
     memory_mb: int = DEFAULT_MEMORY
+    prepare_timeout: float = DEFAULT_PREPARE_TIMEOUT
 
 
 @dataclass(frozen=True)

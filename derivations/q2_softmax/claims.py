@@ -287,4 +287,7 @@ def written_out(expr: sp.Basic, values: dict[sp.MatrixSymbol, sp.ImmutableMatrix
         return written_out(expr.arg, values).T
     if isinstance(expr, DiagMatrix):
         return sp.diag(*written_out(expr.args[0], values))
+    if isinstance(expr, sp.Identity | sp.ZeroMatrix) and all(n.is_Integer for n in expr.shape):
+        rows, cols = (int(n) for n in expr.shape)  # X**0 is the identity; 0*X the zero matrix
+        return sp.eye(rows) if isinstance(expr, sp.Identity) else sp.zeros(rows, cols)
     raise AnswerError(f"`{sp.sstr(expr)}` cannot be written out as a matrix")
