@@ -471,7 +471,7 @@ def test_self_test_runs_registered_questions_through_run_all(monkeypatch: pytest
     ({"names": {"K": "size >= 2"}, "indices": {"i": "1..N"}}, "expected a whole number or a declared size"),
     ({"names": {"K": "size >= 2"}, "indices": {"i": "1..K*K"}}, "is not affine"),
     ({"names": {"K": "size >= 2"}, "indices": {"i": "K"}}, "is written 'low..high'"),
-    ({"names": {"a": "real"}, "vectors": {"a": "K"}}, "`a` is declared twice"),
+    ({"names": {"a": "real"}, "vectors": {"a": "K"}}, "`a` is declared twice (in `names` and `vectors`)"),
     ({"names": {"a": "real"}, "functions": {"flor"}}, "unknown function flor; known: Max, Min"),
     ({"names": {"a": "real"}, "truth": "1 - tanh(a)**2"}, "truth must be a callable"),
 ])

@@ -199,7 +199,8 @@ def declare(names: Mapping[str, NameDeclaration], vectors: Mapping[str, str] | N
             extra: tuple[Variable, ...] = (), functions: frozenset[str] = DEFAULT_FUNCTIONS) -> Declared:
     """Read the declarations of a question (at import: a bad one raises ValueError)."""
     vectors, indices = dict(vectors or {}), dict(indices or {})
-    _distinct(list(names), list(vectors), list(indices), [v.name for v in extra])
+    _distinct({"names": list(names), "vectors": list(vectors), "indices": list(indices),
+               "in_terms_of": [v.name for v in extra]})
     variables: list[Variable] = []
     sizes: list[Size] = []
     scalars: list[tuple[sp.Symbol, Domain]] = []
@@ -247,12 +248,16 @@ def declare(names: Mapping[str, NameDeclaration], vectors: Mapping[str, str] | N
     return Declared(namespace, Names(items), scope)
 
 
-def _distinct(*groups: list[str]) -> None:
-    seen: set[str] = set()
-    for name in itertools.chain(*groups):
-        if name in seen:
-            raise ValueError(f"`{name}` is declared twice")
-        seen.add(name)
+def _distinct(groups: dict[str, list[str]]) -> None:
+    """Each name declared once, across `names`, `vectors`, `indices` and `in_terms_of`."""
+    seen: dict[str, str] = {}
+    for where, declared in groups.items():
+        for name in declared:
+            if name in seen:
+                places = f"in `{seen[name]}` and `{where}`" if seen[name] != where else f"in `{where}`"
+                raise ValueError(f"`{name}` is declared twice ({places}): give each name one "
+                                 "declaration (a vector's entries are real; declare it in `vectors` only)")
+            seen[name] = where
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*")

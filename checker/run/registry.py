@@ -117,7 +117,8 @@ def _assignment_of(value: object, where: str) -> Assignment:
 
 def _load_file(path: str) -> object:
     """A question file is a Python module of the course's own: imported under a private
-    name, so two files called questions.py do not collide."""
+    name, so two files called questions.py do not collide, with its folder on the import
+    path."""
     file = Path(path)
     if file.suffix != ".py" or not file.is_file():
         raise QuestionSourceError(f"--questions {path}: not a Python file (FILE.py)")
@@ -127,6 +128,11 @@ def _load_file(path: str) -> object:
         raise QuestionSourceError(f"--questions {path}: cannot be imported")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    # As `python FILE.py` would: the file's folder is importable, so a helper module beside
+    # it (`from helpers import ...`) loads, now or from a truth called later in a worker.
+    folder = str(file.resolve().parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
     try:
         with contextlib.redirect_stdout(sys.stderr):  # stdout is the report's alone
             spec.loader.exec_module(module)
