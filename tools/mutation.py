@@ -231,6 +231,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "_SEVERITY = {Status.ERROR: 3, Status.REFUTED: 1, Status.UNDECIDED: 2, Status.VERIFIED: 0}",
         "undecided outranks refuted in the worst-of rule (documented: 2 > 1 > 3 > 0)",
         ("tests/test_engine.py",)),
+    Mutant(
+        "rounding-unknown-is-a-proof", "checker/prove/rounding.py",
+        "    if result == z3.unsat:\n        return Decision(True, None, \"z3\")",
+        "    if result != z3.sat:\n        return Decision(True, None, \"z3\")",
+        "z3's `unknown` (a timeout) on a formula with floor taken for a proof",
+        ("tests/test_authoring.py", "tests/test_rounding.py")),
+    Mutant(
+        "rounding-floor-is-the-argument", "checker/prove/rounding.py",
+        "                self.definitions.append(z3.And(c * q <= whole, whole < c * q + c))",
+        "                self.definitions.append(c * q == whole)",
+        "floor(n/c) read as n/c where n/c is whole (the remainder forgotten)",
+        ("tests/test_rounding.py",)),
 )
 
 
