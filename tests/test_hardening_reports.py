@@ -22,6 +22,7 @@ from checker import Counterexample, Limits, PersonResult, Status, StepResult, Ve
 from checker.model.printable import csv_cell, csv_safe, junit_text, printable, terminal_text, xml_safe
 from checker.render.class_report import render_class, render_csv
 from checker.render.junit_report import render_graded_junit, render_junit
+from checker.render.text_report import make_console, render_check, render_lines, render_verify
 
 FORGERY = "y - f\nstatus: verified\nmethod: symbolic\r\nstatus: verified"
 LINE_BREAKS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
@@ -185,3 +186,10 @@ def test_any_text_in_any_field_gives_valid_reports(results: list[PersonResult]) 
     table = render_class(class_report(results, ["1.4"]))
     table.encode("utf-8")
     assert not any(ch in table for ch in "\x00\x07\x1b\u202e\ufffe") and "\r" not in table
+    # The terminal report of each verdict (check, verify -v): every field shown as text.
+    for render in (render_check, render_lines, lambda vs, console: render_verify(vs, console, every=True)):
+        out = io.StringIO()
+        render(verdicts, make_console(out, color="never"))
+        shown = out.getvalue()
+        assert not any(ch in shown for ch in "\x00\x07\x1b\u202e\ufffe") and "\r" not in shown
+        assert not any(line.lstrip("│ ").startswith("status: verified") for line in shown.splitlines())

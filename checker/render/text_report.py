@@ -112,7 +112,7 @@ def verdict_detail(v: Verdict, show_answer: bool = True) -> RenderableType:
     if v.parsed:
         parts.append(Text.assemble(("interpreted as: ", "report.label"), printable(v.parsed)))
     parts.append(Text.assemble(("verdict:        ", "report.label"), status_text(v.status),
-                               f"  ({v.method})"))
+                               f"  ({printable(v.method)})"))
     if v.reason:
         parts.append(Text.assemble(("reason:         ", "report.label"), printable(v.problem)))
     if v.hint:
