@@ -417,7 +417,7 @@ def _recheck_formula(formula: sp.Expr, case: tuple[int, int, int, int],
     """The case z3 found, re-checked exactly: the formula's value against the simulation."""
     if case[0] + 2 * case[1] > _DIRECT_LIMIT:
         return None
-    value = as_fraction(value_at_integers(formula, dict(zip((_I, _P, _K, _S), case, strict=True))))
+    value = _exact(formula, dict(zip((_I, _P, _K, _S), case, strict=True)))
     simulated = simulated_size(*case)
     if value == simulated:
         return None
@@ -450,6 +450,15 @@ def _formulas_link(after: sp.Expr, before: sp.Expr, where: str) -> StepResult:
                       f"{GRID.describe()}: agreement at finitely many sizes is not a proof")
 
 
+def _exact(formula: sp.Expr, env: dict[sp.Symbol, int]) -> Fraction | None:
+    """The formula's exact value at whole sizes; None where it is undefined (a divisor is
+    zero there) or not a rational number, which no output size equals."""
+    try:
+        return as_fraction(value_at_integers(formula, env))
+    except (ZeroDivisionError, ArithmeticError):
+        return None
+
+
 def _in_order(case: Mapping[sp.Symbol, int]) -> tuple[int, int, int, int]:
     return case[_I], case[_P], case[_K], case[_S]
 
@@ -458,7 +467,7 @@ def _first_case_apart(after: sp.Expr, before: sp.Expr,
                       cases: Sequence[tuple[int, int, int, int]]) -> Counterexample | None:
     for case in cases:
         env = dict(zip((_I, _P, _K, _S), case, strict=True))
-        a, b = (as_fraction(value_at_integers(e, env)) for e in (after, before))
+        a, b = (_exact(e, env) for e in (after, before))
         if a != b:
             shown = [_fraction_text(v) if v is not None else "undefined" for v in (a, b)]
             return Counterexample(tuple(zip("ipks", map(str, case), strict=True)), shown[0],

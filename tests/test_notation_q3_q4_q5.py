@@ -320,12 +320,28 @@ def test_q4_general_formula_verified_and_never_the_answer() -> None:
     r"\left\lfloor \frac{i + 2p - k}{s} \right\rfloor",  # the +1 dropped
     r"\frac{i + 2p - k}{s} + 1",  # no floor
     r"\left\lfloor \frac{i + p - k}{s} \right\rfloor + 1",  # padding on one side only
+    # A floor inside a floor, wrong from i = 200 on only (each floor needs its own integer).
+    O_FORMULA + r" + \left\lfloor \frac{1}{2} \left\lfloor \frac{i}{100} \right\rfloor \right\rfloor",
+    # Undefined at s = 5, where a divisor cancelled by SymPy is zero.
+    O_FORMULA + r" + \left\lfloor \frac{(s-5) i + (s-5) k}{s-5} \right\rfloor - i - k",
+    O_FORMULA + r" + \frac{s}{s-5} - \frac{5}{s-5} - 1",  # undefined at s = 5 (z3's case)
+    O_FORMULA + r" + \frac{s}{s-2} - \frac{2}{s-2} - 1",  # undefined at s = 2 (the grid)
 ])
 def test_q4_wrong_formulas_refuted_against_the_simulation(wrong: str) -> None:
     cx = refuted(size_link("o", wrong))
     case = tuple(int(v) for _, v in cx.assignment)
     assert Fraction(cx.truth) == simulated_size(*case)
     assert cx.answer == "undefined" or Fraction(cx.answer) != simulated_size(*case)
+
+
+@pytest.mark.parametrize("wrong", [
+    r"\left\lfloor \frac{i + 2p - k}{s} \right\rfloor + 1 + \frac{s}{s-2} - \frac{2}{s-2} - 1",
+    r"\left\lfloor \frac{i + 2p - k}{s} \right\rfloor + 1 + \left\lfloor \frac{(s-5) i + (s-5) k}"
+    r"{s-5} \right\rfloor - i - k",
+])
+def test_q4_a_formula_undefined_at_some_size_is_refuted_against_another(wrong: str) -> None:
+    cx = refuted(size_link(O_FORMULA, wrong))
+    assert cx.answer == "undefined"
 
 
 def test_q4_counts() -> None:

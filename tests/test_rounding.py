@@ -114,3 +114,32 @@ def test_a_formula_outside_the_encoding_is_said_so() -> None:
     result = decided(sp.sqrt(n), n, {n: 1}, ())
     assert not result.proved and result.case is None
     assert "is outside the z3 encoding" in result.why and "sqrt" in result.why
+
+
+@pytest.mark.parametrize(("answer", "truth", "differ_from"), [
+    # Each floor its own integer: a name shared by an inner and an outer floor would leave
+    # z3 no case at all, and "prove" anything.
+    (sp.floor(sp.ceiling(n / 2) / 2), n, 1),
+    (sp.floor(sp.ceiling(n / 2) / 2), sp.Integer(12345), 1),
+    (sp.floor(n / 2) + sp.floor(sp.floor(n / 1000) / 2), sp.floor(n / 2), 2000),
+    (sp.floor((n + 1) / 4) + sp.floor(n / 13), sp.floor(sp.ceiling(n / 2) / 2), 13),
+])
+def test_nested_floors_are_never_proved_equal_to_something_else(
+        answer: sp.Expr, truth: sp.Expr, differ_from: int) -> None:
+    result = decided(answer, truth, {n: 1}, ())
+    assert not result.proved and result.case is not None, result
+    assert result.case[n] >= differ_from
+    assert value(answer, result.case) != value(truth, result.case)
+
+
+def test_nested_floors_that_are_equal_are_proved() -> None:
+    quarter = sp.floor(sp.floor(n / 2) / 2)
+    assert decided(quarter, sp.floor(n / 4), {n: 0}, ()).proved
+    assert brute_force_agrees(quarter, sp.floor(n / 4), {n: 0})
+
+
+def test_a_divisor_cancelled_inside_a_floor_still_counts() -> None:
+    """`together((k*n + k)/k)` is n + 1: the divisor k, zero at k = 0, must still reach z3."""
+    result = decided(sp.floor((k * n + k) / k), n + 1, {n: 1, k: 0}, ())
+    assert not result.proved and result.case is not None and result.case[k] == 0
+    assert decided(sp.floor((k * n + k) / k), n + 1, {n: 1, k: 1}, ()).proved

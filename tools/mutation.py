@@ -243,6 +243,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "                self.definitions.append(c * q == whole)",
         "floor(n/c) read as n/c where n/c is whole (the remainder forgotten)",
         ("tests/test_rounding.py",)),
+    Mutant(
+        "rounding-nested-floor-shares-a-name", "checker/prove/rounding.py",
+        '        q = z3.Int(f"floor{self._integer_parts}")',
+        '        q = z3.Int(f"floor{len(self.definitions)}")',
+        "an inner floor gets the outer one's z3 name (no case left: anything is 'proved')",
+        ("tests/test_rounding.py",)),
+    Mutant(
+        "rounding-cancelled-divisor-forgotten", "checker/prove/rounding.py",
+        "            if power.exp.is_negative:\n                self.term(power)",
+        "            if False:\n                self.term(power)",
+        "a divisor SymPy's `together` cancels inside a floor is never required nonzero",
+        ("tests/test_rounding.py",)),
 )
 
 

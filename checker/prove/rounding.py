@@ -57,6 +57,7 @@ class Encoder:
         self.sizes = sizes
         self.denominators: list[Any] = []
         self.definitions: list[Any] = []
+        self._integer_parts = 0
 
     def term(self, e: sp.Basic) -> Any:
         """`e` as a z3 real term."""
@@ -102,7 +103,15 @@ class Encoder:
         decides far faster than the same bounds over reals (q <= argument < q + 1)."""
         import z3
 
-        q = z3.Int(f"floor{len(self.definitions)}")
+        # Named before the argument is encoded: a floor inside it gets a name of its own
+        # (a name counted from `definitions` would be the outer one's too).
+        self._integer_parts += 1
+        q = z3.Int(f"floor{self._integer_parts}")
+        # `together` cancels common factors ((k*n + k)/k is n + 1): every divisor as written
+        # is recorded first, so a value undefined where a divisor is zero never passes.
+        for power in argument.atoms(sp.Pow):
+            if power.exp.is_negative:
+                self.term(power)
         numerator, denominator = sp.fraction(sp.together(argument))
         if isinstance(denominator, sp.Integer) and denominator > 0:
             whole = self.integer_term(sp.expand(numerator))
