@@ -11,7 +11,10 @@ characters.
 
 The streams are those of a UTF-8 terminal: stdout encodes strictly (as it does under a
 UTF-8 locale such as en_US.UTF-8, or with PYTHONIOENCODING=utf-8), stderr with
-backslashreplace (as Python's stderr always does).
+backslashreplace (as Python's stderr always does); the grade and doc properties also draw
+an ASCII terminal whose stdout encodes strictly (LC_ALL=C, PYTHONIOENCODING=ascii:strict).
+Every output format is covered: text, json, junit for `check`; csv, gradebook, html,
+gradescope and prairielearn besides for `grade`; and `doc` over any write-up bytes.
 """
 
 from __future__ import annotations
@@ -79,10 +82,10 @@ def _stdin(raw: bytes) -> Iterator[None]:
         sys.stdin = saved
 
 
-def cli(*argv: str, stdin: bytes = b"") -> Run:
-    """derivcheck argv, in this process, with the streams of a UTF-8 terminal."""
+def cli(*argv: str, stdin: bytes = b"", encoding: str = "utf-8") -> Run:
+    """derivcheck argv, in this process, with the streams of a UTF-8 (or `encoding`) terminal."""
     out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
-    out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors="strict", newline="\n")
+    out = io.TextIOWrapper(out_bytes, encoding=encoding, errors="strict", newline="\n")
     err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="backslashreplace", newline="\n")
     with _stdin(stdin), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(argv))
@@ -263,13 +266,15 @@ def answer_files(draw: st.DrawFn) -> bytes:
 
 FILE_NAMES = RAW.map(lambda raw: raw.replace(b"/", b"").replace(b"\x00", b"")[:120]).filter(
     lambda raw: raw not in (b"", b".", b".."))
-GRADE_FORMATS = ("text", "json", "junit", "csv")
+GRADE_FORMATS = ("text", "json", "junit", "csv", "gradebook", "html", "gradescope", "prairielearn")
+TERMINALS = st.sampled_from(["utf-8", "ascii"])
 
 
 @FUZZ
-@given(name=FILE_NAMES, content=answer_files(), strict=st.booleans(), to_file=st.booleans())
+@given(name=FILE_NAMES, content=answer_files(), strict=st.booleans(), to_file=st.booleans(),
+       encoding=TERMINALS)
 def test_any_answer_file_name_and_content_give_a_clean_exit_in_every_format(
-        name: bytes, content: bytes, strict: bool, to_file: bool) -> None:
+        name: bytes, content: bytes, strict: bool, to_file: bool, encoding: str) -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = os.path.join(os.fsencode(directory), name)
         with open(path, "wb") as handle:
@@ -279,18 +284,40 @@ def test_any_answer_file_name_and_content_give_a_clean_exit_in_every_format(
             out = os.path.join(directory, f"report.{fmt}")
             argv = ("grade", os.fsdecode(path), "--format", fmt, *RUN_OPTIONS,
                     *(["--strict"] if strict else []), *(["--out", out] if to_file else []))
-            run = cli(*argv)
+            run = cli(*argv, encoding=encoding)
             clean(run, argv)
             # The path exists: never a usage error; without --strict, 0 or 2 (a file unread).
             assert run.code in (VERDICT_CODES if strict else {0, 2}), (argv, run.err)
             if to_file:
                 assert run.out == b""
                 run = Run(run.code, Path(out).read_bytes(), run.err)
+            elif encoding == "ascii":
+                run.out.decode("ascii")  # strict: the report fits the terminal it is written to
             _graded_report(run, fmt, shown, strict)
 
 
 def _graded_report(run: Run, fmt: str, shown: str, strict: bool) -> None:
-    if fmt == "json":
+    if fmt in ("gradescope", "prairielearn"):
+        document = json.loads(run.out.decode("utf-8"))
+        tests = document.get("tests", [])
+        if fmt == "gradescope":  # scores add up to the total (Gradescope's results.json)
+            assert abs(sum(t["score"] for t in tests) - document["score"]) < 1e-9
+            assert all(t["status"] in ("passed", "failed") for t in tests)
+        else:  # PrairieLearn: a score in [0, 1]; an unreadable submission is not gradable
+            assert 0 <= document["score"] <= 1 and isinstance(document["gradable"], bool)
+            assert document["gradable"] or document["format_errors"]
+    elif fmt == "html":
+        page = run.out.decode("utf-8")
+        assert page.lstrip().lower().startswith("<!doctype html>")
+        # What a person typed never becomes markup, nor a control character in the page.
+        assert "<x>" not in page and "\x1b" not in page
+    elif fmt == "gradebook":
+        text = run.out.decode("utf-8")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert len(rows) == len(text.splitlines()) >= 1
+        assert all(len(row) == len(rows[0]) for row in rows)
+        assert all(not cell.startswith(("=", "+", "@")) for row in rows[1:] for cell in row)
+    elif fmt == "json":
         document = json_document(run)
         person = only(document["people"])
         assert person["file"] == shown
@@ -308,3 +335,39 @@ def _graded_report(run: Run, fmt: str, shown: str, strict: bool) -> None:
         assert all(len(row) == len(rows[0]) for row in rows)
     else:
         plain_text(run)
+
+
+# -- doc: a write-up's name and content --------------------------------------------------
+
+
+@st.composite
+def write_ups(draw: st.DrawFn) -> bytes:
+    """The bytes of a write-up: raw bytes, or a template with hostile text in its places."""
+    if draw(st.integers(0, 2)) == 0:
+        return draw(RAW)
+    qid = draw(st.sampled_from(QUICK_IDS))
+    body = (b"\\section*{Answer " + qid.encode() + b"}\n" + draw(RAW) + b"\n\\[ "
+            + draw(st.sampled_from([b"f - y", b"y - f", b"\\frac{1}{f}"])) + b" = " + draw(RAW)
+            + b" \\]\n" + draw(RAW))
+    return body
+
+
+@FUZZ
+@given(name=FILE_NAMES, content=write_ups(), suffix=st.sampled_from([".tex", ".md", ".ipynb", ""]),
+       fmt=st.sampled_from(FORMATS), encoding=TERMINALS)
+def test_any_write_up_bytes_give_a_clean_exit_in_every_format(
+        name: bytes, content: bytes, suffix: str, fmt: str, encoding: str) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(os.fsencode(directory), name + suffix.encode())
+        with open(path, "wb") as handle:
+            handle.write(content)
+        argv = ("doc", os.fsdecode(path), "--format", fmt, "--color", "never", "--timeout", "30")
+        run = cli(*argv, encoding=encoding)
+        clean(run, argv)
+        run.out.decode(encoding)  # strict
+        if fmt == "json" and run.code != 4:
+            json_document(run)
+        elif fmt == "junit" and run.code != 4:
+            junit_root(run)
+        elif fmt == "text":
+            plain_text(run)

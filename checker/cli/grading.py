@@ -46,6 +46,11 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
         check_writable(args.out)  # before the work, not after it
     audience = Audience(args.audience or ("student" if args.format in ONE_SUBMISSION_FORMATS
                                           else "staff"))
+    if args.format == "prairielearn" and audience is Audience.STAFF:
+        # Allowed (staff may want the truth's values for themselves), but PrairieLearn has
+        # no visibility setting: whatever this writes, the student reads at once.
+        terminal.warn("warning: PrairieLearn shows results to the student at once: --audience "
+                      "staff puts the truth's values (the answer key) in front of them")
     if audience is Audience.STUDENT and len(paths) > 1:
         # A report students read holds one person's results: never a classmate's answers.
         raise UsageError(f"--audience student writes one person's report: give one answer file, "
@@ -90,26 +95,34 @@ def grade_command(args: argparse.Namespace, terminal: Terminal, limits: Limits,
     report = build_report(results, course, overrides=overrides, audience=audience, limits=limits,
                           options=options, settings=_settings(args, audience),
                           seconds=time.perf_counter() - started, exit_code=int(code))
-    text = render_class_report(report, args, options)
+    # The text report is cut to the terminal it is shown on; a file or a pipe gets it whole.
+    width = terminal.console().width if not args.out and terminal.out.isatty() else None
+    text = render_class_report(report, args, options, width)
     if args.out:
         write_atomically(args.out, text)
         terminal.warn(f"report written to {args.out}")
     else:
         emit(terminal, code, lambda: terminal.say(text))
     if missing:
-        terminal.warn(f"error: no such file: {', '.join(missing)} (graded the others; see the report)")
+        others = len(paths) - len(missing)
+        rest = (f"graded the other {others} file{'s' if others != 1 else ''}; see the report" if others
+                else "no other file was given, so nothing was graded")
+        terminal.warn(f"error: no such file: {', '.join(missing)} ({rest})")
     return int(code)
 
 
 def _settings(args: argparse.Namespace, audience: Audience) -> list[tuple[str, str]]:
     """The options a report records, so a grade can be traced to how it was made."""
     return [("format", args.format), ("audience", audience.value), ("timeout", f"{args.timeout:g}"),
-            ("memory", str(args.memory)), ("max_size", str(args.max_size)),
+            ("memory", str(args.memory)), ("prepare_timeout", f"{args.prepare_timeout:g}"),
+            ("max_size", str(args.max_size)),
             ("only", " ".join(args.only) if args.only else ""),
             ("overrides", args.overrides or ""), ("strict", str(args.strict).lower())]
 
 
-def render_class_report(report: ClassReport, args: argparse.Namespace, options: Options) -> str:
+def render_class_report(report: ClassReport, args: argparse.Namespace, options: Options,
+                        width: int | None = None) -> str:
+    """The report in `--format`; `width`: the terminal's columns, for the text report."""
     fmt = args.format
     results = [score.result for score in report.scores]
     if fmt == "json":
@@ -140,7 +153,7 @@ def render_class_report(report: ClassReport, args: argparse.Namespace, options: 
         from checker.render.prairielearn import render_prairielearn
 
         return render_prairielearn(report, _titles(options)) + "\n"
-    return _text(report, args)
+    return _text(report, args, width)
 
 
 def _titles(options: Options) -> dict[str, str]:
@@ -148,7 +161,7 @@ def _titles(options: Options) -> dict[str, str]:
     return {q.id: q.title for q in assignment(options).questions}
 
 
-def _text(report: ClassReport, args: argparse.Namespace) -> str:
+def _text(report: ClassReport, args: argparse.Namespace, width: int | None) -> str:
     import io
 
     from checker.render.class_report import render_class
@@ -158,7 +171,7 @@ def _text(report: ClassReport, args: argparse.Namespace) -> str:
     if args.quiet:
         render_people(report.scores, make_console(buffer))
         return buffer.getvalue()
-    text = render_class(report, every_group=args.verbose)
+    text = render_class(report, every_group=args.verbose, width=width)
     if args.verbose:
         render_people(report.scores, make_console(buffer), every_answer=True)
     return text + buffer.getvalue()

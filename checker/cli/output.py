@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 
@@ -83,6 +84,10 @@ def write_atomically(path: str, text: str) -> None:
     except OSError as exc:
         raise UsageError(f"--out {path}: cannot write there ({exc.strerror or exc})") from None
     try:
+        # mkstemp makes the file private (0600); the report gets the mode any file the
+        # person creates gets (0666 less their umask), or keeps the mode of the file it
+        # replaces, as writing over it in place would.
+        os.fchmod(handle, _mode_for(path))
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace") as stream:
             stream.write(text)
         os.replace(temporary, path)
@@ -90,3 +95,17 @@ def write_atomically(path: str, text: str) -> None:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _mode_for(path: str) -> int:
+    """The permission bits `path` gets when written: its own if it is a file already, else
+    0666 less the process's umask (read by setting it and putting it back)."""
+    try:
+        existing = os.stat(path)
+        if stat.S_ISREG(existing.st_mode):
+            return stat.S_IMODE(existing.st_mode)
+    except OSError:
+        pass
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -169,12 +169,23 @@ def load_overrides(path: str, course: Course) -> tuple[Override, ...]:
         raise CourseFileError(f"{shown}:1: the header must be `person,question,points,comment`",
                               hint="the comment column may be left out")
     overrides = []
+    seen: dict[tuple[str, str], Override] = {}
     try:
         for row in rows:
             line = rows.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            overrides.append(_override(row, course, f"{shown}:{line}"))
+            override = _override(row, course, f"{shown}:{line}")
+            # Two decisions for one answer: which is meant cannot be guessed (a row added
+            # later is not always the newer decision), so neither is taken. Rows that agree
+            # on the points are one decision written twice.
+            earlier = seen.setdefault((override.person, override.question), override)
+            if earlier.points != override.points:
+                raise CourseFileError(
+                    f"{override.source}: `{override.person}` {override.question} is given "
+                    f"{override.points:g} points here and {earlier.points:g} on line "
+                    f"{earlier.source.rsplit(':', 1)[-1]}", hint="keep one of the two rows")
+            overrides.append(override)
     except csv.Error as exc:
         raise CourseFileError(f"{shown}:{rows.line_num}: {exc}") from None
     return tuple(overrides)

@@ -4,17 +4,19 @@ and no chart library to show them, and loads nothing from anywhere.
 Each chart carries stable hooks for scripts and tests: the histogram's bars are
 `g.bin[data-low][data-high][data-count]`, the pass-rate bars `g.pass-rate[data-question]
 [data-value]`, and each curve of a plot `g.curve[data-label][data-segments]`. Every text
-goes through `html.escape`; no `style` attribute is written (the page's Content-Security-
-Policy admits only its own style sheet), colours are presentation attributes.
+goes through `html.escape` (control characters shown as escapes); no `style` attribute
+is written (the page's Content-Security-Policy admits only its own style sheet), colours
+are presentation attributes.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
-from html import escape
 
 from checker.model.overview import AnswerPlot, Curve, QuestionStats, ScoreBin
+from checker.model.printable import printable
 from checker.render.class_data import points
 
 WIDTH = 640
@@ -32,6 +34,12 @@ def number(value: float) -> str:
 
 def percent(rate: float) -> str:
     return f"{rate * 100:.0f}%"
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """`html.escape`, after control characters are shown as escapes (`printable`): an ESC
+    or a bidi override a student typed never reaches the page as itself."""
+    return html.escape(printable(text), quote)
 
 
 def attr(value: object) -> str:

@@ -10,7 +10,8 @@ people by name and by flag; the page is complete without it (the filter box stay
 Escaping: names, ids, e-mails, file names, answers, parsed forms, reasons, counterexamples
 and comments come from students or from their files. Every text goes through
 `html.escape` (quotes included, so attributes are safe too) at the point where it is
-written into the page; nothing a person typed ever becomes markup.
+written into the page, after control characters are shown as escapes (`printable`);
+nothing a person typed ever becomes markup or reaches the page as a control character.
 
 Stable hooks (for tests, scripts and a reader's own tools):
 
@@ -38,13 +39,13 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Sequence
-from html import escape
 
 from checker.model.course import Audience, PersonScore, QuestionScore, for_students
 from checker.model.overview import AnswerGroup, AnswerPlot, ClassOverview, ClassReport, QuestionStats
 from checker.model.verdict import Counterexample, Verdict
 from checker.render.html_charts import (
     attr,
+    escape,
     histogram_svg,
     legend_swatch,
     line_chart_svg,
@@ -211,6 +212,17 @@ def _overview(overview: ClassOverview) -> str:
     numbers = [("people", "people", overview.people), ("graded", "graded", overview.graded),
                ("mean", "mean", overview.mean), ("median", "median", overview.median),
                ("max_total", "max total", overview.max_total)]
+    if not overview.graded:
+        # No file could be read: a mean of 0 and pass rates of 0% (0 of 0) would be made up.
+        numbers = numbers[:2] + numbers[4:]
+        cells = "".join(f'<div><dt>{label}</dt><dd data-field="{field}" data-value="{number(value)}">'
+                        f"{number(value)}</dd></div>" for field, label, value in numbers)
+        return ('<section id="overview">\n<h2>Overview</h2>\n'
+                f'<dl class="numbers">{cells}</dl>\n'
+                '<p class="none">No file graded: no mean, median or pass rate to show (the files '
+                "and why they could not be read are listed below).</p>\n"
+                "<figure><figcaption>Total points: how many people scored in each range</figcaption>"
+                f"{histogram_svg(())}</figure>\n</section>")
     cells = "".join(f'<div><dt>{label}</dt><dd data-field="{field}" data-value="{number(value)}">'
                     f"{number(value)}</dd></div>" for field, label, value in numbers)
     return ('<section id="overview">\n<h2>Overview</h2>\n'

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Collection
 from dataclasses import replace
 
-from checker.language.answerfile import AnswerFileError, AnswerSheet, load
+from checker.language.answerfile import HEADER_KEYS, AnswerFileError, AnswerSheet, load
 from checker.model.grades import PersonResult
 from checker.model.options import DEFAULT_OPTIONS, Options
 from checker.model.printable import printable
@@ -20,7 +20,7 @@ from checker.model.verdict import Status, Verdict
 from checker.run.api import run_all
 from checker.run.bounded import Limits
 from checker.run.cache import ResultCache
-from checker.run.registry import assignment
+from checker.run.registry import assignment, catalog
 
 Key = tuple[str, str, bool]
 
@@ -46,7 +46,7 @@ def grade(
                 ".tex, .md and .ipynb write-ups (the source of a write-up, not a PDF)")))
             continue
         try:
-            sheets.append(load(path, assignment(options), only=only))
+            sheets.append(_answer_sheet(path, options, only))
         except AnswerFileError as exc:
             shown = printable(os.fsencode(path).decode("utf-8", "backslashreplace"))
             sheets.append(PersonResult(os.path.basename(shown), shown, file_error=str(exc)))
@@ -66,6 +66,39 @@ WRITE_UPS = (".tex", ".latex", ".md", ".markdown", ".ipynb")
 # instead of a TOML parse error about their bytes. (Anything else is read as TOML.)
 NOT_READ = (".pdf", ".doc", ".docx", ".odt", ".rtf", ".png", ".jpg", ".jpeg", ".gif",
             ".zip", ".gz", ".tar", ".html", ".htm")
+
+
+def _answer_sheet(path: str, options: Options, only: Collection[str] | None) -> AnswerSheet | PersonResult:
+    """An answer file, read for the assignment graded; with `only`, its entries for the
+    other questions left out (as `load` leaves them out).
+
+    A file whose answers name no question of that assignment is a file error, not a row
+    of zeros with every answer an unknown ID: it was written for another assignment (or
+    graded with the wrong one), and the message says which and how to say so."""
+    graded = assignment(options)
+    sheet = load(path, graded)
+    ids = [e.qid for e in sheet.entries if e.qid not in HEADER_KEYS]
+    if ids and not set(ids) & set(graded.ids):
+        others = {name: a for name, a in catalog(options.question_files).assignments.items()
+                  if name != graded.name}
+        owners = [name for name, a in others.items() if set(ids) <= set(a.ids)] or \
+            [name for name, a in others.items() if set(ids) & set(a.ids)]
+        named = ", ".join(f"`{qid}`" for qid in list(dict.fromkeys(ids))[:5])
+        message = (f"{sheet.path}: none of its answers ({named}{', …' if len(set(ids)) > 5 else ''}) is "
+                   f"a question of assignment `{graded.name}`, the one graded")
+        if owners:
+            either = " or ".join(f"`{name}`" for name in owners)
+            message += (f"; they are questions of assignment {either}: add `assignment = "
+                        f"\"{owners[0]}\"` above [answers], or grade it with --assignment {owners[0]}")
+        else:
+            message += "; `derivcheck list` lists the IDs of the assignment graded"
+        return PersonResult(sheet.person, sheet.path, file_error=message,
+                            student_id=sheet.student_id, email=sheet.email)
+    if only is not None:
+        # An entry no question owns (an unknown ID) may be the one asked for, mistyped.
+        sheet = replace(sheet, entries=tuple(e for e in sheet.entries
+                                             if e.qid in only or e.qid not in graded.ids))
+    return sheet
 
 
 def _write_up(path: str, limits: Limits, options: Options, only: Collection[str] | None,

@@ -11,6 +11,7 @@ grade on every rerun.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
@@ -40,7 +41,8 @@ def score_class(results: Sequence[PersonResult], course: Course,
 
 def score_person(result: PersonResult, course: Course,
                  overrides: Sequence[Override] = (), chains: Collection[str] = ()) -> PersonScore:
-    """The person's points; `overrides` are theirs (already resolved; the last row wins)."""
+    """The person's points; `overrides` are theirs (already resolved: rows for one question
+    agree on its points, `resolve_overrides`)."""
     by_id = {v.id: v for v in result.verdicts}
     mine = {o.question: o for o in overrides}
     questions = []
@@ -132,6 +134,16 @@ def resolve_overrides(overrides: Sequence[Override], results: Sequence[PersonRes
             files = ", ".join(results[k].path for k in found)
             problems.append(f"{override.source}: `{override.person}` is {how} of {len(found)} "
                             f"files ({files}); name the file instead; the override is not used")
+    # Rows naming one file two ways (its name and an id) that give one answer different
+    # points: which decision is meant cannot be guessed, so neither is used.
+    for k, rows in applied.items():
+        for question in dict.fromkeys(o.question for o in rows):
+            same = [o for o in rows if o.question == question]
+            if len({o.points for o in same}) > 1:
+                problems.append(f"{' and '.join(o.source for o in same)}: {len(same)} rows give "
+                                f"{results[k].path} {question} different points; keep one; "
+                                "none of them is used")
+                applied[k] = rows = [o for o in rows if o.question != question]
     return applied, problems
 
 
@@ -145,6 +157,24 @@ def shared_identities(results: Sequence[PersonResult]) -> dict[str, list[str]]:
     return {value: files for value, files in claims.items() if len(files) > 1}
 
 
+# How the reader of a word answer (1.2, 1.7) says a word is not accepted, before it lists
+# the accepted words (checker.language.answers): the reference answer is one of them.
+_NOT_A_WORD = re.compile(r"^(`.*`) is not one of the accepted answers: .*$", re.DOTALL)
+
+
+def _no_word_list(verdict: Verdict) -> Verdict:
+    """A student's word answer that is not one of the accepted words: said so, without the
+    list, which holds the reference answer (1.2's two words give it away at a guess).
+    Staff reports keep the list."""
+    if verdict.status is not Status.ERROR:
+        return verdict
+    matched = _NOT_A_WORD.match(verdict.problem)
+    if matched is None:
+        return verdict
+    return replace(verdict, reason=f"{matched.group(1)} is not one of the words this question accepts",
+                   hint="", excerpt="")
+
+
 def for_audience(scores: Sequence[PersonScore], audience: Audience,
                  kinds: Mapping[str, AnswerKind] | None = None) -> tuple[PersonScore, ...]:
     """Scores as the audience may read them: students see no truth values (`for_students`,
@@ -154,7 +184,7 @@ def for_audience(scores: Sequence[PersonScore], audience: Audience,
     known = kinds or {}
 
     def shown(verdict: Verdict) -> Verdict:
-        return for_students(verdict, known.get(verdict.id))
+        return _no_word_list(for_students(verdict, known.get(verdict.id)))
 
     return tuple(
         PersonScore(
