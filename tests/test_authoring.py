@@ -208,6 +208,8 @@ def test_tanh_derivative_wrong_answers_are_refuted(text: str, mine) -> None:
     ("1 - \\tanh^2(a) = (1-t)(1+t) = 1 - t^2", ["verified", "verified"]),
     ("1 - t^2 = 1 - \\tanh(a)^2", ["verified"]),
     ("1 - \\tanh^2(a) = 1 - t", ["refuted"]),  # a wrong step is still wrong
+    # t cancels once t = tanh(a) is put in, but the step is undefined at a = 0.
+    ("\\frac{\\tanh(a)(1-t)(1+t)}{t} = 1 - t^2", ["undecided"]),
 ])
 def test_a_write_up_step_between_t_and_tanh_a_is_compared_with_t_substituted(
         steps: str, links: list[str]) -> None:
@@ -225,6 +227,30 @@ def test_a_write_up_step_between_t_and_tanh_a_is_compared_with_t_substituted(
         if step.counterexample is not None:
             values = dict(step.counterexample.assignment)
             assert set(values) == {"a"}  # t is never given a value of its own
+
+
+SCALED = expression("6.9", "K times a", names={"K": "size >= 2", "a": "real"},
+                    truth=lambda n: n.K * n.a, reference="K*a")
+
+
+@pytest.mark.parametrize(("steps", "links"), [
+    ("K a = \\left(\\sum_{j=1}^{K-3} 1 + 3\\right) a", ["refuted"]),  # the sum is 0 at K = 2
+    ("K a = \\left(\\sum_{j=1}^{K-2} 1 + 2\\right) a", ["verified"]),
+])
+def test_a_write_up_step_follows_the_empty_sum_convention(steps: str, links: list[str]) -> None:
+    """As answers do: SymPy's Sum (Karr's convention) makes Sum(1, (j, 1, K - 3)) equal to
+    K - 3 for every K, -1 at K = 2; an empty sum is 0."""
+    from checker.language.documents import read_document
+    from checker.model.question import Assignment as Questions
+    from checker.run.documents import check_document
+
+    document = read_document("w.md", f"**Answer 6.9.**\n\n$$ {steps} $$\n".encode())
+    result = check_document(document, "w.md", Questions("k", "k", (SCALED,)), None, DEFAULT_OPTIONS)
+    (verdict,) = result.verdicts
+    assert [s.status.value for s in verdict.steps] == links, verdict
+    if links == ["refuted"]:
+        cx = verdict.steps[0].counterexample
+        assert cx is not None and cx.where.startswith("K = 2")
 
 
 def test_in_terms_of_names_the_substitution_for_show() -> None:

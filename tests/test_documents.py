@@ -507,3 +507,16 @@ def test_grade_names_a_pdf_as_a_file_it_does_not_read(tmp_path: Path, capsys: Ca
     assert main(["grade", "--format", "json", "--no-cache", str(pdf)]) == 2
     item = json.loads(capsys.readouterr().out)["results"][0]
     assert item["status"] == "error" and ".toml answer files and .tex, .md and .ipynb" in item["reason"]
+
+
+def test_a_link_between_steps_that_need_a_divisor_nonzero_is_not_verified() -> None:
+    """SymPy cancels (i - 50)/(i - 50) while reading the step: the link is proved for the
+    cancelled form, but the step as written is undefined at i = 50, as an answer would be."""
+    verdicts = checked("**Answer 4.1.**\n\n"
+                       "$$ o = \\frac{(i-50)\\left(\\left\\lfloor \\frac{i + 2p - k}{s} \\right\\rfloor "
+                       "+ 1\\right)}{i - 50} $$\n\n$$ 64 \\cdot 32 \\cdot 32 $$\n")
+    v = verdicts["4.1"]
+    assert v.status is Status.UNDECIDED
+    (link,) = [s for s in v.steps if "→" in s.text or s.line == 3]
+    assert link.status is Status.UNDECIDED
+    assert "the steps as written need `i - 50` ≠ 0" in link.method

@@ -90,11 +90,14 @@ def test_entry_beyond_x_k_at_a_large_k_is_refuted_as_undefined() -> None:
     assert k > 300 and f"x[{k + 1}]" in cx.note
 
 
-def test_reversed_sum_is_read_as_sympy_reads_it_not_as_an_inconsistency() -> None:
-    # Sum from i+1 to i-1 is -x[i] by SymPy's (Karr's) convention, as written out; the
-    # Presburger decision would read it as empty, so its proof is not used here.
+def test_a_reversed_sum_is_empty_in_every_witness() -> None:
+    # Sum from i+1 to i-1 is empty (0), in the proof and written out alike; SymPy alone
+    # (Karr's convention) would make it -x[i], and the two witnesses would disagree.
     verdict = check_answer("2.3", "x[i+1] - x[1] + Sum(x[j], (j, i+1, i-1))")
-    assert verdict.status is Status.REFUTED, verdict
+    assert verdict.status is Status.VERIFIED, verdict
+    assert "written out for K = 2..8: agrees" in verdict.method
+    wrong = check_answer("2.3", "x[i+1] - x[1] + Sum(x[j], (j, i+1, i+1))")  # one term: x[i+1]
+    assert wrong.status is Status.REFUTED, wrong
 
 
 @pytest.mark.parametrize("answer", [
@@ -238,3 +241,30 @@ def test_namespace_states_the_domain_without_an_upper_bound(qid: str) -> None:
     rows = {name: domain for name, domain, _ in get(qid).namespace.describe()}
     assert rows["K"] == "integer ≥ 2"
     assert rows["i"].startswith("integer, 1 ≤ i ≤ K")
+
+
+# -- empty sums: 0, never SymPy's Karr convention ----------------------------------------
+# Sum(1, (j, 1, K - 3)) is K - 3 to SymPy for every K, so -1 at K = 2; an empty sum is 0.
+@pytest.mark.parametrize(("qid", "answer", "status"), [
+    ("2.3", "x[i+1] - x[1] + Sum(1, (j, 1, K-3)) - K + 3", Status.REFUTED),
+    ("2.3", "x[i+1] - x[1] + Sum(1, (j, 1, K-2)) - K + 2", Status.VERIFIED),  # never empty: K >= 2
+    ("2.4", "diag(p) - p*p.T + (Sum(1, (j, 1, K-3)) - K + 3)*p*p.T", Status.REFUTED),
+    ("2.4", "diag(p) - p*p.T + (Sum(1, (j, 1, K-2)) - K + 2)*p*p.T", Status.VERIFIED),
+])
+def test_an_empty_sum_is_zero_in_question_2(qid: str, answer: str, status: Status) -> None:
+    verdict = check_answer(qid, answer)
+    assert verdict.status is status, verdict
+    if status is Status.REFUTED:
+        assert verdict.counterexample is not None
+        assert verdict.counterexample.where.startswith("K = 2")
+
+
+def test_a_sum_that_may_be_empty_is_read_with_its_guard() -> None:
+    namespace = get("2.3").namespace  # K >= 2
+    K = next(v.symbol for v in namespace.variables if v.name == "K")
+    guarded = parse_text("Sum(1, (j, 1, K-3))", namespace)
+    assert isinstance(guarded, sp.Piecewise)
+    assert guarded.xreplace({K: sp.Integer(2)}) == 0 and guarded.xreplace({K: sp.Integer(5)}).doit() == 2
+    # A range never reversed for any K >= 2 stays a plain Sum.
+    assert isinstance(parse_text("Sum(x[j], (j, 1, K-2))", namespace), sp.Sum)
+    assert isinstance(parse_text("Sum(x[j], (j, 1, K))", namespace), sp.Sum)

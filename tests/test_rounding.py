@@ -143,3 +143,12 @@ def test_a_divisor_cancelled_inside_a_floor_still_counts() -> None:
     result = decided(sp.floor((k * n + k) / k), n + 1, {n: 1, k: 0}, ())
     assert not result.proved and result.case is not None and result.case[k] == 0
     assert decided(sp.floor((k * n + k) / k), n + 1, {n: 1, k: 1}, ()).proved
+
+
+def test_a_size_named_like_an_integer_part_is_its_own_variable() -> None:
+    """A size may be called floor1: it must never be the z3 integer of a floor."""
+    floor1 = sp.Symbol("floor1", integer=True)
+    wrong = sp.floor(n / 2) + floor1 + sp.Max(0, floor1 - sp.floor(n / 2) - 100)
+    result = decided(wrong, sp.floor(n / 2) + floor1, {n: 1, floor1: 0}, ())
+    assert not result.proved and result.case is not None
+    assert value(wrong, result.case) != value(sp.floor(n / 2) + floor1, result.case)

@@ -245,8 +245,8 @@ MUTANTS: tuple[Mutant, ...] = (
         ("tests/test_rounding.py",)),
     Mutant(
         "rounding-nested-floor-shares-a-name", "checker/prove/rounding.py",
-        '        q = z3.Int(f"floor{self._integer_parts}")',
-        '        q = z3.Int(f"floor{len(self.definitions)}")',
+        '        q = z3.Int(f"⌊{self._integer_parts}⌋")',
+        '        q = z3.Int(f"⌊{len(self.definitions)}⌋")',
         "an inner floor gets the outer one's z3 name (no case left: anything is 'proved')",
         ("tests/test_rounding.py",)),
     Mutant(

@@ -34,9 +34,10 @@ from checker.model.claims import Chain, Claim, Decided, Equal, Proportional, Ste
 from checker.model.errors import AnswerError
 from checker.model.namespace import Domain, Variable
 from checker.model.notation import DocumentSpec
-from checker.model.options import Options
+from checker.model.options import DEFAULT_OPTIONS, Options
 from checker.model.question import AnswerKind, PlotSpec, Question
-from checker.model.verdict import Outcome
+from checker.model.verdict import Outcome, Status, StepResult
+from checker.prove.engine import decide
 
 Derived = Callable[[Names], sp.Expr]
 Definition = Derived | tuple[Derived, str]  # lambda n: ..., or (lambda n: ..., "its meaning")
@@ -77,32 +78,48 @@ def expression(id: str, title: str, *, names: Mapping[str, NameDeclaration], tru
     require_a_case(scope, f"question {id}")
     kind: type[Equal] | type[Proportional] = Proportional if up_to_factor else Equal
 
-    def claim(answer: Any, options: Options) -> Claim:
-        if not isinstance(answer, sp.Expr):
-            raise AnswerError(f"expected an expression, got `{sp.sstr(answer)}`")
-        mine = answer.xreplace(substitutions) if substitutions else answer
-        if rewrite is not None:
-            mine = rewrite(mine)
-        mine = empty_sums(mine)
+    def prepared(value: sp.Expr) -> sp.Expr:
+        """An answer (or a write-up's step) in the names it is compared in."""
+        value = value.xreplace(substitutions) if substitutions else value
+        return empty_sums(rewrite(value) if rewrite is not None else value)
+
+    def against(mine: sp.Expr, true: Callable[[], sp.Expr], options: Options,
+                 relation: type[Equal] | type[Proportional] = kind) -> Claim:
+        """mine against true() on the declared domains, for every declared size and index."""
         if not scope.sized:
-            return kind(mine, derived(), scope.scalars)
-        both = functools.cache(lambda: (settled(mine, scope), settled(derived(), scope)))
+            return relation(mine, true(), scope.scalars)
+        both = functools.cache(lambda: (settled(mine, scope), settled(true(), scope)))
 
         def instance(values: dict[sp.Symbol, int], where: str) -> Claim | Outcome:
             written = at(mine, values)
             beyond = entry_beyond(written, scope, values)
             if beyond is not None:
                 return undefined_here(beyond, where)
-            true_value = at(derived(), values)
+            true_value = at(true(), values)
             beyond = entry_beyond(true_value, scope, values)
             if beyond is not None:
                 return truth_beyond(beyond, where)
-            return kind(written, true_value, scope.scalars, where)
+            return relation(written, true_value, scope.scalars, where)
 
         return Decided(f"{title}, for {scope.every()}", lambda: decide_every_size(
             scope, options,
-            symbolic=lambda: kind(*both(), sampling_domains(scope), "sizes and indices as symbols"),
+            symbolic=lambda: relation(*both(), sampling_domains(scope), "sizes and indices as symbols"),
             instance=instance, presburger=both))
+
+    def claim(answer: Any, options: Options) -> Claim:
+        if not isinstance(answer, sp.Expr):
+            raise AnswerError(f"expected an expression, got `{sp.sstr(answer)}`")
+        return against(prepared(answer), derived, options)
+
+    def link(before: Any, after: Any, where: str) -> StepResult:
+        """Two steps of a write-up, compared as an answer is with its truth (the earlier step
+        in the truth's place): in the same names, for every declared size and index, and
+        equal (a factor is for the answer, not for each step)."""
+        if not (isinstance(before, sp.Expr) and isinstance(after, sp.Expr)):
+            return StepResult("", Status.UNDECIDED, "not an expression: the steps cannot be compared")
+        earlier = prepared(before)
+        outcome = decide(against(prepared(after), lambda: earlier, DEFAULT_OPTIONS, Equal))
+        return StepResult("", outcome.status, outcome.method, outcome.counterexample)
 
     compared = _compared(scope, up_to_factor, substitutions)
     return Question(
@@ -110,26 +127,7 @@ def expression(id: str, title: str, *, names: Mapping[str, NameDeclaration], tru
         namespace=declared.namespace, reference=reference,
         truth=how or described(truth, "derived from the definitions by SymPy") + f"; {compared}",
         claim=claim, notes=tuple(notes), examples=examples_of(right, wrong),
-        prepare=lambda options: derived(), plot=plot,
-        document=_steps_compared(substitutions, rewrite))
-
-
-def _steps_compared(substitutions: Mapping[sp.Symbol, sp.Expr],
-                    rewrite: Callable[[sp.Expr], sp.Expr] | None) -> DocumentSpec | None:
-    """How a write-up's steps are compared: in the names the answer is compared in. A step
-    `1 - \\tanh^2(a) = (1 - t)(1 + t)` joins two names of one quantity, so both sides are
-    read with t = tanh(a) substituted (and `rewrite` applied), as the answer is; comparing
-    them as written would refute the link at a point where t is not tanh(a)."""
-    if not substitutions and rewrite is None:
-        return None
-
-    def in_compared_names(value: Any) -> Any:
-        if not isinstance(value, sp.Expr):
-            return value
-        value = value.xreplace(substitutions) if substitutions else value
-        return rewrite(value) if rewrite is not None else value
-
-    return DocumentSpec(rewrite=in_compared_names)
+        prepare=lambda options: derived(), plot=plot, document=DocumentSpec(link=link))
 
 
 def chain(id: str, title: str, *, names: Mapping[str, NameDeclaration], start: Derived, end: Derived,
@@ -188,7 +186,11 @@ def chain(id: str, title: str, *, names: Mapping[str, NameDeclaration], start: D
         truth=how or (f"both ends derived from the definitions ({first_text}; {last_text}); every "
                       f"adjacent pair of steps proved equal{_every(scope)}"),
         claim=claim, notes=tuple(notes), examples=examples_of(right, wrong),
-        prepare=lambda options: (first(), last()))
+        prepare=lambda options: (first(), last()), document=_EMPTY_SUMS)
+
+
+# A chain's other displays in a write-up: linked with the empty-sum convention, as its steps are.
+_EMPTY_SUMS = DocumentSpec(rewrite=lambda value: empty_sums(value) if isinstance(value, sp.Basic) else value)
 
 
 def _definitions(in_terms_of: Mapping[str, Definition],

@@ -24,6 +24,7 @@ from typing import Any
 import sympy as sp
 
 from checker.language.answers import Parsed, parse_answer
+from checker.language.requirements import unproved
 from checker.model.errors import AnswerError
 from checker.model.namespace import REAL, Namespace, Variable, Vector
 from checker.model.notation import DocumentSpec, Notation
@@ -91,7 +92,10 @@ def read_step(question: Question, latex: str, answer: Any = None) -> Step:
                           f"(`derivcheck show {question.id}` lists the spellings a write-up may use)",
                           excerpt=unknown.group(0), hint=exc.hint) from None
     value = _fill(parsed.value, placeholders, answer)
-    needs = tuple(replace(r, expr=_fill(r.expr, placeholders, answer)) for r in parsed.unproved)
+    # A need was judged on the placeholder (`dcnotation0 ≠ 0`); with the value filled in
+    # (a sum of exponentials) it may be shown after all.
+    needs = unproved([replace(r, expr=_fill(r.expr, placeholders, answer)) for r in parsed.unproved],
+                     namespace)
     return Step(value, sp.sstr(value), parsed=Parsed(value, sp.sstr(value), needs),
                 up_to_factor=any(p.notation.up_to_factor for p in placeholders))
 

@@ -114,7 +114,7 @@ def singular(matrix: sp.MatrixExpr, namespace: Namespace) -> str | None:
     every value of its entries, or None when that is not shown: a bound on its rank
     below its size (a product through a K x 1 column has rank at most 1)."""
     size = matrix.shape[0]
-    at_least = _from_lower_bounds(namespace)
+    at_least = from_lower_bounds(namespace)
     for bound in _rank_bounds(matrix):
         gap = sp.expand((size - bound.rank).xreplace(at_least))
         if gap.is_positive:
@@ -156,7 +156,16 @@ def _smallest(bounds: list[_RankBound]) -> list[_RankBound]:
     return unique[:_MAX_BOUNDS]
 
 
-def _from_lower_bounds(namespace: Namespace) -> dict[sp.Basic, sp.Expr]:
+def never_reversed(low: sp.Basic, high: sp.Basic, namespace: Namespace) -> bool:
+    """high >= low - 1 for every value the namespace allows, shown with each integer
+    variable written as its lower bound plus a nonnegative integer: a Sum over (low, high)
+    is then the same in Karr's convention (SymPy's) and the empty-sum one."""
+    with sp.evaluate(True):  # also while an answer is read as written (evaluate(False))
+        shifted = from_lower_bounds(namespace)
+        return bool((high.xreplace(shifted) - low.xreplace(shifted) + 1).is_nonnegative)
+
+
+def from_lower_bounds(namespace: Namespace) -> dict[sp.Basic, sp.Expr]:
     """Each integer variable with a least value written as that value plus a fresh
     nonnegative integer (K >= 2 becomes 2 + t), so SymPy's sign rules see the bound."""
     out: dict[sp.Basic, sp.Expr] = {}

@@ -26,13 +26,14 @@ from checker.language.requirements import (
     Requirement,
     Size,
     Sizes,
+    never_reversed,
     powers_made_by,
     singular,
     unproved,
 )
 from checker.language.source import Source, normalise_source
 from checker.model.errors import AnswerError
-from checker.model.functions import FUNCTIONS, FunctionSpec, InexactArgument
+from checker.model.functions import FUNCTIONS, FunctionSpec, InexactArgument, guarded_sum
 from checker.model.namespace import MatrixName, Namespace, Variable, Vector
 
 
@@ -588,7 +589,12 @@ class _Builder:
                 del self.bound[name]
             else:
                 self.bound[name] = outer
-        return self._apply(spec, node, body, (index, low, high))
+        total = self._apply(spec, node, body, (index, low, high))
+        if not never_reversed(low, high, self.namespace):
+            # The empty-sum convention, explicit: SymPy's Sum is Karr's, where
+            # Sum(1, (j, 1, K - 3)) is -1 at K = 2 (and its closed form K - 3 everywhere).
+            return guarded_sum(total)
+        return total
 
     def _piecewise(self, node: ast.Call, spec: FunctionSpec) -> sp.Basic:
         pieces = []

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix
@@ -73,6 +73,32 @@ Reads = Literal["scalars", "matrix", "range", "pieces"]
 # nonnegative (sqrt) on the question's domain, else the answer is never verified.
 DefinedFor = Literal["real", "positive", "nonnegative"]
 Arity = int | tuple[int, int | None]  # exactly n, or (at least, at most or None)
+
+
+class GuardedSum(sp.Piecewise):
+    """`Piecewise((Sum(f, (j, a, b)), b >= a), (0, True))`: how the answer language reads a
+    Sum whose range may be empty for some allowed size, so that an empty sum is 0 (SymPy's
+    own Sum follows Karr's convention: `Sum(1, (j, 1, K - 3))` is -1 at K = 2, and `.doit()`
+    gives K - 3 for every K). It is a Piecewise to every prover and evaluator; it prints
+    as the Sum the person wrote while it still holds one."""
+
+    def _sympystr(self, printer: Any) -> str:
+        first = self.args[0].expr
+        if isinstance(first, sp.Sum):
+            return printer._print(first)
+        return printer._print(sp.Piecewise(*self.args, evaluate=False))
+
+    @property
+    def written(self) -> sp.Sum | None:
+        """The Sum as written, or None once it has been evaluated (`doit`)."""
+        first = self.args[0].expr
+        return first if isinstance(first, sp.Sum) else None
+
+
+def guarded_sum(total: sp.Sum) -> sp.Basic:
+    """`total` under the empty-sum convention (its last limit guarded)."""
+    _, low, high = total.limits[-1]
+    return GuardedSum((total, high >= low), (0, True))
 
 
 class InexactArgument(ValueError):

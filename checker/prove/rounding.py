@@ -106,7 +106,7 @@ class Encoder:
         # Named before the argument is encoded: a floor inside it gets a name of its own
         # (a name counted from `definitions` would be the outer one's too).
         self._integer_parts += 1
-        q = z3.Int(f"floor{self._integer_parts}")
+        q = z3.Int(f"⌊{self._integer_parts}⌋")  # no size can be called this: sizes are identifiers
         # `together` cancels common factors ((k*n + k)/k is n + 1): every divisor as written
         # is recorded first, so a value undefined where a divisor is zero never passes.
         for power in argument.atoms(sp.Pow):

@@ -384,7 +384,22 @@ def _link(question: Question, before: Step, after: Step, text: str, options: Opt
         return StepResult(text, outcome.status, f"the asked quantity: {outcome.method}",
                           outcome.counterexample)
     scaled = before.up_to_factor or after.up_to_factor
-    return _sides_named(decide_link(question, before.value, after.value, "", scaled))
+    return _defined(_sides_named(decide_link(question, before.value, after.value, "", scaled)),
+                    (before, after))
+
+
+def _defined(result: StepResult, steps: tuple[Step, ...]) -> StepResult:
+    """A link proved between forms SymPy simplified while reading them is not verified when
+    a step, as written, needs a condition not shown (a divisor that cancelled, as for an
+    answer: `checker.run.api.decide_parsed`)."""
+    needs = [r.describe() for s in steps if s.parsed is not None for r in s.parsed.unproved]
+    if result.status is not Status.VERIFIED or not needs:
+        return result
+    shown = ", ".join(dict.fromkeys(needs))
+    return replace(result, status=Status.UNDECIDED,
+                   method=f"{result.method}; but the steps as written need {shown}, which could not "
+                   "be shown on the whole domain: they may be undefined there (if a factor cancels, "
+                   "cancel it yourself)")
 
 
 _SIDES = "this step is the answer, the step before it the truth"

@@ -21,6 +21,7 @@ from typing import Any
 import sympy as sp
 
 from checker.model.course import ASSUMES
+from checker.model.functions import GuardedSum
 from checker.model.notation import DocumentSpec
 from checker.model.question import Question
 
@@ -63,6 +64,9 @@ def written_form(expr: sp.Basic) -> sp.Basic:
         constant = _constant(node)
         if constant is not None:
             return constant
+        guarded = _guarded_sum(node)
+        if guarded is not None:  # the empty-sum guard the reader puts around a Sum is not written
+            return walk(guarded)
         if isinstance(node, sp.Sum):
             return _sum(node)
         if isinstance(node, sp.Indexed):
@@ -207,6 +211,12 @@ def showing_problem(question: Question, steps: Sequence[Any],
             return number + 1, (f"{ASSUMES}: this link joins the two sides of the "
                                 "identity with no rewriting between them; show the steps")
     return None
+
+
+def _guarded_sum(node: sp.Basic) -> sp.Sum | None:
+    """The Sum the person wrote, inside the empty-sum guard the answer language reads it
+    with (`checker.model.functions.GuardedSum`); None for anything else."""
+    return node.written if isinstance(node, GuardedSum) else None
 
 
 def side_ways(side: Any) -> tuple[Any, ...]:
