@@ -255,6 +255,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "            if False:\n                self.term(power)",
         "a divisor SymPy's `together` cancels inside a floor is never required nonzero",
         ("tests/test_rounding.py",)),
+    Mutant(
+        "empty-sum-read-as-karr", "checker/language/textparse.py",
+        "        if not never_reversed(low, high, self.namespace):",
+        "        if False:",
+        "a Sum over a range that may be empty read by SymPy's Karr convention (-1 terms, not 0)",
+        ("tests/test_q2_sizes.py",)),
+    Mutant(
+        "link-needs-ignored", "checker/run/documents.py",
+        "    if result.status is not Status.VERIFIED or not needs:",
+        "    if True:",
+        "a write-up link between steps that need a cancelled divisor nonzero is verified",
+        ("tests/test_documents.py",)),
 )
 
 
