@@ -453,6 +453,9 @@ _R21 = "exp(x[i])/Sum(exp(x[j]), (j, 1, K))"
 @pytest.mark.parametrize("padded", [
     f"{_R21}*exp(0)", f"{_R21}*abs(1)", f"{_R21} + c*0", "exp(x[i] + 0*c)/Sum(exp(x[j]), (j, 1, K))",
     f"Sum({_R21}, (m, 1, 1))",
+    # Empty sums and sums over one value, with sizes in their bounds (the third review of
+    # this session: an empty sum is 0 everywhere now, so it is padding here too).
+    f"{_R21} + Sum(1, (j, K + 2, K))", f"{_R21} + Sum(x[j], (j, K + 1, K))", f"{_R21}*Sum(1, (j, K, K))",
 ])
 def test_padding_never_passes_for_a_rewriting_in_answer_files(padded: str) -> None:
     from checker.run.api import check_answer
@@ -520,3 +523,17 @@ def test_a_link_between_steps_that_need_a_divisor_nonzero_is_not_verified() -> N
     (link,) = [s for s in v.steps if "→" in s.text or s.line == 3]
     assert link.status is Status.UNDECIDED
     assert "the steps as written need `i - 50` ≠ 0" in link.method
+
+
+@pytest.mark.parametrize(("text", "qid"), [
+    # 1 - σ(a) is e^{-a}/(1 + e^{-a}): never zero, so dividing by it needs nothing.
+    ("**Answer 1.4.**\n\n$$\\frac{\\partial L_{CE}}{\\partial a} = \\left(-\\frac{y}{\\sigma(a)} + "
+     "\\frac{1-y}{1-\\sigma(a)}\\right)\\sigma(a)(1-\\sigma(a)) = f - y$$\n", "1.4"),
+    # e^{x_1} + a sum of exponentials from 2 to K >= 2 is positive.
+    ("**Answer 2.3.**\n\n$$S(x)_i = \\frac{e^{x_i}}{e^{x_1} + \\sum_{j=2}^{K} e^{x_j}} = "
+     "\\frac{e^{x_i-x_1}}{1 + \\sum_{j=2}^{K} e^{x_j-x_1}}$$\n\n$y_i = x_{i+1} - x_1$\n", "2.3"),
+])
+def test_a_divisor_that_is_never_zero_leaves_a_link_verified(text: str, qid: str) -> None:
+    v = checked(text)[qid]
+    assert v.status is Status.VERIFIED, v
+    assert v.steps and all(s.status is Status.VERIFIED for s in v.steps)

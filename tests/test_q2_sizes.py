@@ -268,3 +268,24 @@ def test_a_sum_that_may_be_empty_is_read_with_its_guard() -> None:
     # A range never reversed for any K >= 2 stays a plain Sum.
     assert isinstance(parse_text("Sum(x[j], (j, 1, K-2))", namespace), sp.Sum)
     assert isinstance(parse_text("Sum(x[j], (j, 1, K))", namespace), sp.Sum)
+
+
+
+@pytest.mark.parametrize("answer", [
+    "x[i+1] - x[1] + Sum(1, (j, 1, K-3)) - Max(K-3, 0)",  # empty at K = 2, 3: 0 = Max(K-3, 0)
+    "x[i+1] - x[1] + Sum(x[j], (j, K+1, i))",  # always empty
+    "x[i+1] - x[1] + Sum(1, (j, 1, i-K))",
+])
+def test_a_right_answer_with_a_sum_that_may_be_empty_is_proved(answer: str) -> None:
+    verdict = check_answer("2.3", answer)
+    assert verdict.status is Status.VERIFIED, verdict
+    assert "written out for K = 2..8: agrees" in verdict.method
+
+
+@pytest.mark.parametrize("bound", ["K/2", "(K + 1)/2", "1/2", "K**(1/2)"])
+def test_a_sum_bound_that_may_not_be_whole_is_an_error(bound: str) -> None:
+    """SymPy sums over a continuation between bounds that are not whole numbers:
+    Sum(1, (j, 1, K/2)) is K/2, which would verify a wrong answer at odd K."""
+    verdict = check_answer("2.4", f"diag(p) - p*p.T + (Sum(1, (j, 1, {bound})) - {bound})*p*p.T")
+    assert verdict.status is Status.ERROR
+    assert "must be whole numbers" in verdict.reason

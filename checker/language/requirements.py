@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from checker.model.functions import sigmoid
 from checker.model.namespace import Namespace
 
 NONZERO, POSITIVE, NONNEGATIVE = "≠ 0", "> 0", "≥ 0"
@@ -51,6 +52,7 @@ def unproved(requirements: list[Requirement], namespace: Namespace) -> tuple[Req
     domains = tuple((v.symbol, v.domain) for v in namespace.variables)
     odds = open_unit_substitution(domains)
     finite = {s: d.values() for s, d in domains if d.exhaustive}
+    at_least = from_lower_bounds(namespace)  # K >= 2 as 2 + t: a Sum to K is never empty
     out = []
     for requirement in dict.fromkeys(requirements):
         if requirement.kind == INVERTIBLE:
@@ -61,13 +63,23 @@ def unproved(requirements: list[Requirement], namespace: Namespace) -> tuple[Req
         # for both labels, though not for every integer y.
         cases = [dict(zip(labels, values, strict=True))
                  for values in itertools.product(*(finite[s] for s in labels))]
-        if not all(holds(requirement.expr.xreplace(case).xreplace(odds), requirement.kind)
+        if not all(holds(requirement.expr.xreplace(case).xreplace(odds).xreplace(at_least),
+                         requirement.kind)
                    for case in cases):
             out.append(requirement)
     return tuple(out)
 
 
 def holds(expr: sp.Expr, kind: str) -> bool:
+    """`expr` satisfies `kind` everywhere, by SymPy's sign rules and the rules below; the
+    sigmoid written in exp when that alone does not show it (1 - σ(a) is e^{-a}/(1 + e^{-a}))."""
+    if _holds(expr, kind):
+        return True
+    written = expr.replace(lambda e: isinstance(e, sigmoid), lambda e: e.rewrite(sp.exp))
+    return written != expr and _holds(written, kind)
+
+
+def _holds(expr: sp.Expr, kind: str) -> bool:
     value = sp.together(expr)
     if kind == POSITIVE:
         return _positive(value)
@@ -84,10 +96,26 @@ def _positive(value: sp.Expr) -> bool:
             bool((high - low + 1).is_positive) for _, low, high in value.limits)
     if isinstance(value, sp.Mul):
         return all(_positive(f) for f in value.args)
-    if isinstance(value, sp.Add):
-        return all(_positive(t) for t in value.args)
+    if isinstance(value, sp.Add):  # positive terms, and some that may be zero but never below
+        return all(_positive(t) or _nonnegative(t) for t in value.args) and any(
+            _positive(t) for t in value.args)
     if isinstance(value, sp.Pow):
         return _positive(value.base) and bool(value.exp.is_real)
+    return False
+
+
+def _nonnegative(value: sp.Expr) -> bool:
+    if value.is_nonnegative or _positive(value):
+        return True
+    if isinstance(value, sp.Piecewise):  # an empty-sum guard: the Sum, or 0
+        return all(_nonnegative(piece.expr) for piece in value.args)
+    if isinstance(value, sp.Sum):  # nonnegative terms, over a range Karr's convention never reverses
+        return _nonnegative(value.function) and all(
+            bool((high - low + 1).is_nonnegative) for _, low, high in value.limits)
+    if isinstance(value, sp.Mul):
+        return all(_nonnegative(f) for f in value.args)
+    if isinstance(value, sp.Add):
+        return all(_nonnegative(t) for t in value.args)
     return False
 
 

@@ -579,6 +579,12 @@ class _Builder:
         if name in self.namespace.functions or name.startswith("_"):
             raise AnswerError(f"`{name}` cannot be a summation index")
         low, high = self.scalar(bounds[1]), self.scalar(bounds[2])
+        for bound in (low, high):
+            # SymPy would sum over a continuation between bounds that are not whole numbers
+            # (Sum(1, (j, 1, K/2)) is K/2); a name it knows nothing of (notation) may stand.
+            if bound.is_integer is False or any(not r.is_integer for r in bound.atoms(sp.Rational)):
+                raise AnswerError(f"the bounds of `{_describe(node)}` must be whole numbers: "
+                                  f"`{sp.sstr(bound)}` may not be one")
         index = sp.Symbol(name, integer=True)
         outer = self.bound.get(name)
         self.bound[name] = index

@@ -96,13 +96,27 @@ def written_form(expr: sp.Basic) -> sp.Basic:
             body = body.xreplace({variable: fresh})
             limits.append((fresh, walk(low), walk(high)))
         body = walk(body)
-        # A sum over one value of an index its body does not use is its body.
-        limits = [(v, low, high) for v, low, high in limits
-                  if body.has(v) or _constant(sp.Add(high, -low, 1)) != 1]
-        return sp.Sum(body, *limits) if limits else body
+        kept = []
+        for v, low, high in limits:
+            length = _range_length(low, high)
+            if length is not None and length <= 0:
+                return sp.Integer(0)  # an empty sum (`Sum(1, (j, K + 2, K))`) is padding: 0
+            if length == 1:  # a sum over one value is its term there
+                body = walk(body.xreplace({v: low})) if body.has(v) else body
+                continue
+            kept.append((v, low, high))
+        return sp.Sum(body, *kept) if kept else body
 
     with sp.evaluate(False):
         return walk(expr)
+
+
+def _range_length(low: sp.Basic, high: sp.Basic) -> int | None:
+    """How many values j takes from low to high when that is one number for every size
+    (`K` to `K`: 1; `K + 2` to `K`: none), else None."""
+    with sp.evaluate(True):
+        length = sp.expand(sp.Add(high, -low, 1))
+    return int(length) if isinstance(length, sp.Integer) else None
 
 
 def _constant(node: sp.Basic) -> sp.Basic | None:
