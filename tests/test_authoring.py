@@ -312,11 +312,25 @@ def test_a_floor_by_a_constant_wrong_answers_are_refuted(text: str, case: dict[s
     assert int(cx.truth) == conv_length(values["n"], values["k"], values["p"], 2)
 
 
+def test_a_floor_difference_z3_first_finds_past_the_simulation_is_refuted_within_it() -> None:
+    """Wrong from n = 3000 (floor(n/3000) - floor(n/3001) is 1 there): z3 may first name a
+    case past the 5,000 sizes a simulation runs at; a case within them is asked for."""
+    result = outcome(HALVED, "(n + 2*p - k)//2 + 1 + n//3000 - n//3001")
+    assert result.status is Status.REFUTED, result
+    cx = result.counterexample
+    assert cx is not None
+    values = {name: int(v) for name, v in cx.assignment}
+    assert 3000 <= values["n"] <= 5000
+    assert int(cx.truth) == conv_length(values["n"], values["k"], values["p"], 2)
+
+
 def test_a_switch_past_the_simulated_sizes_is_never_verified() -> None:
-    """z3 names n = 1000001, past the sizes a simulation runs at: undecided, never verified."""
+    """z3 names n > 10**6, past the sizes a simulation runs at (and finds none within them):
+    undecided, never verified."""
     result = outcome(HALVED, "(n + 2*p - k)//2 + 1 + Max(0, n - 10**6)")
     assert result.status is Status.UNDECIDED
-    assert "n = 1000001" in result.reason
+    found = re.search(r"differ at n = (\d+)", result.reason)
+    assert found is not None and int(found.group(1)) > 10**6, result.reason
 
 
 # The right reference, written the way z3 cannot settle in its time budget.

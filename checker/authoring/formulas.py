@@ -254,8 +254,15 @@ def _with_rounding(answer: sp.Expr, formula: sp.Expr, relations: tuple[sp.Basic,
     """The index fragment has no floor: a formula with floor or ceiling is decided by z3 on
     real terms with exact integer parts (`checker.prove.rounding`); linear with a constant
     divisor, nonlinear (and often out of reach) with a size as divisor."""
-    decided = decide_for_integers(equal_terms, (answer, formula), {s.symbol: s.lower for s in declared},
-                                  relations, PRESBURGER_MS)
+    lower = {s.symbol: s.lower for s in declared}
+    decided = decide_for_integers(equal_terms, (answer, formula), lower, relations, PRESBURGER_MS)
+    if decided.case is not None and max(decided.case.values()) > SIMULATE_LIMIT:
+        # z3's first case may lie past the sizes a simulation runs at: ask for one within.
+        within = decide_for_integers(equal_terms, (answer, formula), lower,
+                                     (*relations, *(s.symbol <= SIMULATE_LIMIT for s in declared)),
+                                     PRESBURGER_MS)
+        if within.case is not None:
+            decided = within
     if decided.proved:
         return Proved("proved for every admissible size, every divisor nonzero")
     if decided.case is not None:
