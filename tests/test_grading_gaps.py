@@ -341,8 +341,9 @@ def test_a_file_for_another_assignment_is_a_file_error_that_says_how_to_grade_it
     options = Options(assignment="assignment-2", question_files=(SECOND,))
     (result,) = grade([ADA], LIMITS, options=options)
     assert result.person == "Ada Lovelace" and result.student_id == "260001" and not result.verdicts
-    assert "none of its answers (`1.1`, `1.2`" in result.file_error
-    assert "is a question of assignment `assignment-2`, the one graded" in result.file_error
+    assert "its answers (`1.1`, `1.2`" in result.file_error
+    assert "are to the questions of assignment `assignment-1`, not of `assignment-2`, the one graded" \
+        in result.file_error
     assert 'add `assignment = "assignment-1"` above [answers]' in result.file_error
     assert "--assignment assignment-1" in result.file_error
 
@@ -352,7 +353,26 @@ def test_the_command_exits_2_and_still_writes_the_report(tmp_path: Path) -> None
     result = run_grade(ADA, "--questions", SECOND, "--format", "json", "--out", str(out))
     assert result.returncode == 2, result.stderr
     (person,) = json.loads(out.read_text())["people"]
-    assert "assignment `assignment-2`" in person["file_error"] and person["score"] == 0
+    assert "not of `assignment-2`" in person["file_error"] and person["score"] == 0
+
+
+def test_an_id_both_assignments_have_does_not_make_a_file_the_graded_ones(tmp_path: Path) -> None:
+    """Assignment 1 has a question "3"; so may a course's assignment. A file whose answers
+    are all assignment 1's is still assignment 1's, whatever the one ID they share."""
+    course = tmp_path / "shares.py"
+    course.write_text(
+        "import sympy as sp\nfrom checker.authoring import Assignment, expression\n"
+        "ASSIGNMENT = Assignment('shares-3', 'shares', (expression('3', 'a', names={'a': 'real'}, "
+        "truth=lambda n: n.a, reference='a'),))\n")
+    options = Options(assignment="shares-3", question_files=(str(course),))
+    (result,) = grade([ADA], LIMITS, options=options)
+    assert not result.verdicts
+    assert "are to the questions of assignment `assignment-1`, not of `shares-3`" in result.file_error
+    # A file answering the shared ID alone is graded against the assignment asked for.
+    alone = tmp_path / "alone.toml"
+    alone.write_text('[answers]\n"3" = "a"\n')
+    (graded,) = grade([str(alone)], LIMITS, options=options)
+    assert not graded.file_error and [v.status for v in graded.verdicts] == [Status.VERIFIED]
 
 
 def test_unknown_ids_of_no_assignment_and_mixed_files(tmp_path: Path) -> None:

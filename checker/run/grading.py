@@ -72,26 +72,30 @@ def _answer_sheet(path: str, options: Options, only: Collection[str] | None) -> 
     """An answer file, read for the assignment graded; with `only`, its entries for the
     other questions left out (as `load` leaves them out).
 
-    A file whose answers name no question of that assignment is a file error, not a row
+    A file whose answers name no question of that assignment, or are all to another
+    assignment's questions (not all of them the graded one's), is a file error, not a row
     of zeros with every answer an unknown ID: it was written for another assignment (or
     graded with the wrong one), and the message says which and how to say so."""
     graded = assignment(options)
     sheet = load(path, graded)
     ids = [e.qid for e in sheet.entries if e.qid not in HEADER_KEYS]
-    if ids and not set(ids) & set(graded.ids):
-        others = {name: a for name, a in catalog(options.question_files).assignments.items()
-                  if name != graded.name}
-        owners = [name for name, a in others.items() if set(ids) <= set(a.ids)] or \
-            [name for name, a in others.items() if set(ids) & set(a.ids)]
+    others = {name: a for name, a in catalog(options.question_files).assignments.items()
+              if name != graded.name} if ids and not set(ids) <= set(graded.ids) else {}
+    # Every answer to another assignment's questions, some not the graded one's (assignment
+    # 1's "3" is also a question of a course's assignment: a shared ID proves nothing).
+    owners = [name for name, a in others.items() if set(ids) <= set(a.ids)]
+    if ids and (owners or not set(ids) & set(graded.ids)):
+        owners = owners or [name for name, a in others.items() if set(ids) & set(a.ids)]
         named = ", ".join(f"`{qid}`" for qid in list(dict.fromkeys(ids))[:5])
-        message = (f"{sheet.path}: none of its answers ({named}{', …' if len(set(ids)) > 5 else ''}) is "
-                   f"a question of assignment `{graded.name}`, the one graded")
+        named += ", …" if len(set(ids)) > 5 else ""
         if owners:
             either = " or ".join(f"`{name}`" for name in owners)
-            message += (f"; they are questions of assignment {either}: add `assignment = "
-                        f"\"{owners[0]}\"` above [answers], or grade it with --assignment {owners[0]}")
+            message = (f"{sheet.path}: its answers ({named}) are to the questions of assignment "
+                       f"{either}, not of `{graded.name}`, the one graded: add `assignment = "
+                       f"\"{owners[0]}\"` above [answers], or grade it with --assignment {owners[0]}")
         else:
-            message += "; `derivcheck list` lists the IDs of the assignment graded"
+            message = (f"{sheet.path}: none of its answers ({named}) is a question of assignment "
+                       f"`{graded.name}`, the one graded; `derivcheck list` lists its IDs")
         return PersonResult(sheet.person, sheet.path, file_error=message,
                             student_id=sheet.student_id, email=sheet.email)
     if only is not None:
