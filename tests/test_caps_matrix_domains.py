@@ -209,3 +209,23 @@ def test_the_inconsistency_reaches_the_verdict_and_a_true_claim_stays_verified()
     assert wrong.status is Status.UNDECIDED and "internal inconsistency" in wrong.reason
     right = check_answer("1.4", "f - y")
     assert right.status is Status.VERIFIED and right.method == "symbolic: a lie"
+
+
+@pytest.mark.parametrize("answer", [
+    "f - y + 0/Piecewise((1, a > 0))",  # no value for a <= 0, though SymPy calls it positive
+    "f - y + 0/(1 + Piecewise((1, a > 0)))",
+    "f - y + 0*log(Piecewise((1, a > 0)))",
+])
+def test_a_piecewise_without_a_default_shows_no_divisor_nonzero(answer: str) -> None:
+    verdict = check_answer("1.4", answer, limits=LIMITS)
+    assert verdict.status is Status.UNDECIDED, verdict
+    assert "your answer as written needs `" in verdict.reason
+
+
+@pytest.mark.parametrize("answer", [
+    "f - y + 0/Piecewise((1, a > 0), (2, True))",
+    "f - y + 0/(1 - sigmoid(a))",  # 1 - σ(a) = e^{-a}/(1 + e^{-a}) > 0
+    "f - y + 0/(y**2 + 1 - y)",  # 1 at y = 0 and y = 1
+])
+def test_a_divisor_never_zero_is_shown(answer: str) -> None:
+    assert check_answer("1.4", answer, limits=LIMITS).status is Status.VERIFIED

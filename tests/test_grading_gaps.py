@@ -390,3 +390,24 @@ def test_unknown_ids_of_no_assignment_and_mixed_files(tmp_path: Path) -> None:
     # --only does not hide the known IDs that make a file this assignment's.
     (only,) = grade([str(mixed)], LIMITS, only=("1.4",))
     assert not only.file_error and [v.id for v in only.verdicts] == ["9.9"]
+
+
+
+def test_a_file_that_names_the_graded_assignment_is_graded_with_a_stray_id(tmp_path: Path) -> None:
+    """A course assignment with questions 1.4 and 2.2; the file names it and answers both,
+    plus a stray 1.3 (assignment 1's): it is graded, the stray ID an error of its own."""
+    course = tmp_path / "mini.py"
+    course.write_text(
+        "import sympy as sp\nfrom checker.authoring import Assignment, expression\n"
+        "ASSIGNMENT = Assignment('mini', 'mini', (\n"
+        "    expression('1.4', 'a', names={'a': 'real'}, truth=lambda n: n.a, reference='a'),\n"
+        "    expression('2.2', 'b', names={'a': 'real'}, truth=lambda n: 2*n.a, reference='2*a'),\n"
+        "))\n")
+    options = Options(assignment="mini", question_files=(str(course),))
+    for header in ('assignment = "mini"\n', ""):  # named, or not: two of three IDs are mini's
+        sheet = tmp_path / "s.toml"
+        sheet.write_text(f'name = "Sam"\n{header}[answers]\n"1.4" = "a"\n"2.2" = "2*a"\n"1.3" = "x"\n')
+        (result,) = grade([str(sheet)], LIMITS, options=options)
+        assert not result.file_error, result.file_error
+        assert {v.id: v.status for v in result.verdicts} == {
+            "1.4": Status.VERIFIED, "2.2": Status.VERIFIED, "1.3": Status.ERROR}

@@ -61,6 +61,7 @@ class AnswerSheet:
     entries: tuple[Entry, ...]
     student_id: str = ""
     email: str = ""
+    names_its_assignment: bool = False  # `assignment = "…"` in the file (it was checked)
 
 
 IDENTITY_KEYS = ("name", "id", "email")  # who wrote the file, beside [answers]
@@ -148,7 +149,8 @@ def load(path: str, assignment: Assignment, only: Collection[str] | None = None)
         # An entry no question owns (an unknown ID) may be the one asked for, mistyped.
         entries = [e for e in entries if e.qid in only or e.qid not in assignment.ids]
     return AnswerSheet(printable(person.strip()), shown, tuple(entries),
-                       student_id=identity["id"], email=identity["email"])
+                       student_id=identity["id"], email=identity["email"],
+                       names_its_assignment="assignment" in document or isinstance(misplaced, str))
 
 
 def _read(path: str, shown: str) -> bytes:

@@ -80,6 +80,10 @@ def holds(expr: sp.Expr, kind: str) -> bool:
 
 
 def _holds(expr: sp.Expr, kind: str) -> bool:
+    if any(p.args[-1].cond is not sp.true for p in expr.atoms(sp.Piecewise)):
+        # No value where no condition holds, though SymPy calls Piecewise((1, a > 0))
+        # positive: a part undefined somewhere shows nothing.
+        return False
     value = sp.together(expr)
     if kind == POSITIVE:
         return _positive(value)

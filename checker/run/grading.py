@@ -78,16 +78,23 @@ def _answer_sheet(path: str, options: Options, only: Collection[str] | None) -> 
     graded with the wrong one), and the message says which and how to say so."""
     graded = assignment(options)
     sheet = load(path, graded)
-    ids = [e.qid for e in sheet.entries if e.qid not in HEADER_KEYS]
+    ids = set(e.qid for e in sheet.entries if e.qid not in HEADER_KEYS)
+    shared = ids & set(graded.ids)
+    # A file that names its assignment was checked against it by `load`. Otherwise: every
+    # answer to another assignment's questions, and most of them not the graded one's
+    # (assignment 1's "3" is also a question of a course's assignment: one shared ID
+    # proves nothing; a stray ID in a file that answers the graded questions proves nothing).
     others = {name: a for name, a in catalog(options.question_files).assignments.items()
-              if name != graded.name} if ids and not set(ids) <= set(graded.ids) else {}
-    # Every answer to another assignment's questions, some not the graded one's (assignment
-    # 1's "3" is also a question of a course's assignment: a shared ID proves nothing).
-    owners = [name for name, a in others.items() if set(ids) <= set(a.ids)]
-    if ids and (owners or not set(ids) & set(graded.ids)):
-        owners = owners or [name for name, a in others.items() if set(ids) & set(a.ids)]
-        named = ", ".join(f"`{qid}`" for qid in list(dict.fromkeys(ids))[:5])
-        named += ", …" if len(set(ids)) > 5 else ""
+              if name != graded.name} if ids and 2 * len(shared) < len(ids) else {}
+    owners = [name for name, a in others.items() if ids <= set(a.ids)]
+    if sheet.names_its_assignment:
+        owners = []  # the file says it answers the graded assignment; no other is suggested
+    if ids and (owners or not shared):
+        if not sheet.names_its_assignment:
+            owners = owners or [name for name, a in others.items() if ids & set(a.ids)]
+        ordered = [e.qid for e in sheet.entries if e.qid in ids]
+        named = ", ".join(f"`{qid}`" for qid in list(dict.fromkeys(ordered))[:5])
+        named += ", …" if len(ids) > 5 else ""
         if owners:
             either = " or ".join(f"`{name}`" for name in owners)
             message = (f"{sheet.path}: its answers ({named}) are to the questions of assignment "
