@@ -63,7 +63,11 @@ trees = st.recursive(atoms, _grow, max_leaves=8)
 @SETTINGS
 @given(trees)
 def test_printed_trees_parse_back_to_the_same_tree(tree: sp.Expr) -> None:
-    assert parse_text(sp.sstr(tree), NS) == tree
+    parsed = parse_text(sp.sstr(tree), NS)
+    # The same tree, or the same value where SymPy's own flattening differs with the order
+    # the product was built in: Mul(2, f + y, x[1]) prints as `2*(f + y)*x[1]`, which any
+    # left-to-right reading builds as (2*(f + y))*x[1], and SymPy distributes the 2.
+    assert parsed == tree or sp.expand(parsed - tree) == 0, (parsed, tree)
 
 
 POOL = [f - y, y - f, (f - y) * (1 - f), f * (1 - f) - y * (1 - f), sigmoid(sp.log(f / (1 - f))) - y,
