@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -60,12 +59,11 @@ from checker.prove.rounding import decide_for_integers, equal_terms
 from checker.prove.sampling import as_fraction, compile_exact, value_at_integers
 from checker.prove.sizes import Counterexample as SizesFound
 from checker.prove.sizes import OutsideFragment, Proved, decide_all_sizes
+from checker.prove.sizes.exact import COMPARISONS
 
 GRID_CASES = 4096  # the grid has at most this many cases before the constraints
 SIMULATE_LIMIT = 5000  # sizes found by z3 (or beyond the grid) are simulated only up to this
 BEYOND_SECONDS = 5.0  # the simulation's time for the cases beyond the grid
-_COMPARE = {sp.StrictLessThan: operator.lt, sp.LessThan: operator.le, sp.StrictGreaterThan: operator.gt,
-            sp.GreaterThan: operator.ge, sp.Equality: operator.eq, sp.Unequality: operator.ne}
 Case = tuple[int, ...]
 Value = Fraction | str  # an exact rational, else how the value shows (never equal to one)
 Rows = tuple[tuple[Case, Fraction, Value], ...]  # (case, simulated, truth there)
@@ -325,7 +323,7 @@ def _admissible(relations: tuple[sp.Basic, ...],
 
 
 def _test(relation: sp.Basic) -> Callable[[dict[sp.Symbol, int]], bool]:
-    compare = _COMPARE.get(type(relation))
+    compare = COMPARISONS.get(type(relation))
     if compare is not None:
         left, right = (compile_exact(side) for side in relation.args)
         if left is not None and right is not None:

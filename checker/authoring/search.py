@@ -34,6 +34,7 @@ import sympy as sp
 from checker.authoring.names import Scope
 from checker.model.claims import Claim, Domains
 from checker.model.errors import AnswerError
+from checker.model.functions import GuardedSum
 from checker.model.namespace import Domain
 from checker.model.options import Options
 from checker.model.verdict import Counterexample, Outcome, Status, StepResult
@@ -64,7 +65,10 @@ def empty_sums(expr: sp.Basic) -> sp.Basic:
     once, to each side as given (answer, truth, chain steps and ends)."""
     if not isinstance(expr, sp.Basic) or not expr.has(sp.Sum):
         return expr
-    return expr.replace(lambda e: isinstance(e, sp.Sum), _guarded)
+    # A Sum the answer language already guarded (GuardedSum) is guarded once, here.
+    plain = expr.replace(lambda e: isinstance(e, GuardedSum) and e.written is not None,
+                         lambda e: e.written)
+    return plain.replace(lambda e: isinstance(e, sp.Sum), _guarded)
 
 
 def _guarded(total: sp.Sum) -> sp.Basic:

@@ -101,8 +101,7 @@ def _positive(value: sp.Expr) -> bool:
     if isinstance(value, sp.Mul):
         return all(_positive(f) for f in value.args)
     if isinstance(value, sp.Add):  # positive terms, and some that may be zero but never below
-        return all(_positive(t) or _nonnegative(t) for t in value.args) and any(
-            _positive(t) for t in value.args)
+        return all(_nonnegative(t) for t in value.args) and any(_positive(t) for t in value.args)
     if isinstance(value, sp.Pow):
         return _positive(value.base) and bool(value.exp.is_real)
     return False

@@ -2,9 +2,9 @@
 `floor((n + 2p - k)/s) + 1`), decided by z3 for every admissible size.
 
 The index fragment (`checker.prove.sizes`) has no floor: its normal form is a sum of
-guarded monomials. Here a formula is a z3 *real* term over integer sizes instead, floor
-and ceiling as z3's exact integer part (`ToInt`, the largest integer <= x), so
-`floor(x/2)` is linear integer-and-real arithmetic, which z3 decides. A divisor that holds
+guarded monomials. Here a formula is a z3 *real* term over integer sizes instead, and each floor
+or ceiling a fresh integer with its defining bounds (`Encoder.integer_part`), so
+`floor(x/2)` is linear integer arithmetic, which z3 decides. A divisor that holds
 a size (a symbolic stride) makes the query nonlinear: z3 may still prove it, or give up
 (`unknown`, or its time budget), which is never taken for a proof.
 
@@ -23,6 +23,8 @@ from typing import Any
 
 import sympy as sp
 
+from checker.prove.sizes.exact import COMPARISONS
+
 MAX_POWER = 6  # integer powers a formula may have (each is a product of that many terms)
 
 # z3 terms -> the claim to prove, given the z3 integer of each size.
@@ -38,13 +40,6 @@ class Decision:
     proved: bool
     case: dict[sp.Symbol, int] | None  # z3's model, when the claim fails there
     why: str
-
-
-_RELATIONS: dict[type, Callable[[Any, Any], Any]] = {
-    sp.StrictLessThan: lambda a, b: a < b, sp.LessThan: lambda a, b: a <= b,
-    sp.StrictGreaterThan: lambda a, b: a > b, sp.GreaterThan: lambda a, b: a >= b,
-    sp.Equality: lambda a, b: a == b, sp.Unequality: lambda a, b: a != b,
-}
 
 
 class Encoder:
@@ -160,7 +155,7 @@ class Encoder:
             return z3.Or([self.condition(a) for a in e.args])
         if isinstance(e, sp.Not):
             return z3.Not(self.condition(e.args[0]))
-        compare = _RELATIONS.get(type(e))
+        compare = COMPARISONS.get(type(e))
         if compare is None:
             raise Unencodable(f"the condition `{sp.sstr(e)}` is outside the z3 encoding")
         return compare(self.term(e.lhs), self.term(e.rhs))
